@@ -1,0 +1,26 @@
+"""Who may do what with organisations. Views call these; nothing else asks guardian about regions."""
+
+from django.db.models import Model
+from django.http import Http404
+
+from regions.models import Organisation
+from users.models import Role
+
+ORGANISATION_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.OFFICIAL: ("regions.view_organisation_members",),
+    Role.COORDINATOR: ("regions.view_organisation_members",),
+    Role.SIGNATORY: ("regions.view_organisation_members",),
+    Role.ADMIN: ("regions.view_organisation_members", "regions.manage_organisation_members"),
+}
+
+
+def can_view_organisation_members(user: Model, organisation: Organisation) -> bool:
+    return user.has_perm("regions.view_organisation_members", organisation)
+
+
+def get_organisation_members_for_user(user: Model, pk: int) -> Organisation:
+    """The organisation whose members ``user`` may see; 404 for a missing and a forbidden one alike."""
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not can_view_organisation_members(user, organisation):
+        raise Http404
+    return organisation

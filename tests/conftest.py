@@ -1,0 +1,103 @@
+import pytest
+from django.core.management import call_command
+
+from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
+from regions.services import areas_load
+from tests.services import IN_CI, require
+from users.models import Role, User
+from users.services import organisation_role_grant
+
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+
+
+def pytest_configure(config):
+    if IN_CI:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            raise pytest.UsageError("CI=true: the suite runs on PostgreSQL; set DATABASE_URL=postgres://…")
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests commit data (live server) and flush it afterwards: run them last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_runtest_setup(item):
+    for marker in SERVICE_MARKERS:
+        if item.get_closest_marker(marker):
+            require(marker)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real area data, loaded once into the test database; each test's changes roll back."""
+    with django_db_blocker.unblock():
+        areas_load()
+
+
+@pytest.fixture
+def areas(db):
+    """The shipped area data (loaded again after a transactional test flushed it)."""
+    if not Municipality.objects.exists():
+        areas_load()
+
+
+def make_user(username: str, organisation: Organisation | None = None, role: Role = Role.OFFICIAL) -> User:
+    user = User.objects.create_user(username=username, password="correct horse battery staple")
+    if organisation is not None:
+        organisation_role_grant(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(areas) -> User:
+    """Alice is an official of Tampere (Pirkanmaa)."""
+    return make_user("alice", Municipality.objects.get(code="837"))
+
+
+@pytest.fixture
+def bob(areas) -> User:
+    """Bob is an official of Nokia, another municipality of Pirkanmaa."""
+    return make_user("bob", Municipality.objects.get(code="536"))
+
+
+@pytest.fixture
+def carol(areas) -> User:
+    """Carol coordinates Pirkanmaa wellbeing services county."""
+    return make_user("carol", WellbeingCounty.objects.get(code="08"), Role.COORDINATOR)
+
+
+@pytest.fixture
+def dave(areas) -> User:
+    """Dave is an official of Helsinki, in another county."""
+    return make_user("dave", Municipality.objects.get(code="091"))
+
+
+@pytest.fixture
+def erin(areas) -> User:
+    """Erin is an official of the Tampereen seutu employment authority."""
+    return make_user("erin", EmploymentArea.objects.get(code="39"))
+
+
+@pytest.fixture
+def sam(areas) -> User:
+    """Sam signs for Tampere but has no other role."""
+    return make_user("sam", Municipality.objects.get(code="837"), Role.SIGNATORY)
+
+
+@pytest.fixture
+def olga(areas) -> User:
+    """Olga is Tampere's organisation admin."""
+    return make_user("olga", Municipality.objects.get(code="837"), Role.ADMIN)
+
+
+@pytest.fixture
+def admin_user(areas) -> User:
+    """The portal admin: a Django superuser with no organisation."""
+    return User.objects.create_superuser(username="root", password="correct horse battery staple")
+
+
+@pytest.fixture
+def demo(areas):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,0 +1,37 @@
+"""The one place that talks to django-guardian for roles.
+
+Apps declare which object permissions each role of an organisation gets; this module turns a
+role of an organisation into its group and grants or checks permissions through it.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from guardian.shortcuts import assign_perm, remove_perm
+
+from users.models import Role, RoleGroup
+
+
+def role_group_get_or_create(*, organisation: models.Model, role: Role | str) -> RoleGroup:
+    """The group for ``role`` in ``organisation``, created with the role's permissions on first use."""
+    role_group = (
+        RoleGroup.objects.select_related("group").filter(organisation=organisation, role=role).first()
+    )
+    if role_group:
+        return role_group
+    group, _created = Group.objects.get_or_create(name=f"org:{organisation.pk}:{role}")
+    role_group = RoleGroup.objects.create(group=group, organisation=organisation, role=role)
+    # Imported here: regions declares its permissions per role and itself uses this module.
+    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
+
+    for perm in ORGANISATION_PERMISSIONS_BY_ROLE[Role(role)]:
+        assign_perm(perm, group, organisation)
+    return role_group
+
+
+def grant_to_role(*, perm: str, obj: models.Model, organisation: models.Model, role: Role | str) -> None:
+    """Gives everyone holding ``role`` in ``organisation`` the object permission ``perm`` on ``obj``."""
+    assign_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)
+
+
+def revoke_from_role(*, perm: str, obj: models.Model, organisation: models.Model, role: Role | str) -> None:
+    remove_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)
