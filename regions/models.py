@@ -67,6 +67,11 @@ class Organisation(models.Model):
         return self.name
 
     @property
+    def as_organisation(self) -> "Organisation":
+        """This row as a plain Organisation: object permissions are kept on that class for every kind."""
+        return getattr(self, "organisation_ptr", self)
+
+    @property
     def name(self) -> str:
         """The name in the active language, falling back to Finnish."""
         language = (get_language() or "fi")[:2]

@@ -15,7 +15,7 @@ ORGANISATION_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
 
 
 def can_view_organisation_members(user: Model, organisation: Organisation) -> bool:
-    return user.has_perm("regions.view_organisation_members", organisation)
+    return user.has_perm("regions.view_organisation_members", organisation.as_organisation)
 
 
 def get_organisation_members_for_user(user: Model, pk: int) -> Organisation:

@@ -8,11 +8,13 @@ from django.contrib.auth.models import Group
 from django.db import models
 from guardian.shortcuts import assign_perm, remove_perm
 
+from regions.models import Organisation
 from users.models import Role, RoleGroup
 
 
-def role_group_get_or_create(*, organisation: models.Model, role: Role | str) -> RoleGroup:
+def role_group_get_or_create(*, organisation: Organisation, role: Role | str) -> RoleGroup:
     """The group for ``role`` in ``organisation``, created with the role's permissions on first use."""
+    organisation = organisation.as_organisation
     role_group = (
         RoleGroup.objects.select_related("group").filter(organisation=organisation, role=role).first()
     )
@@ -28,10 +30,10 @@ def role_group_get_or_create(*, organisation: models.Model, role: Role | str) ->
     return role_group
 
 
-def grant_to_role(*, perm: str, obj: models.Model, organisation: models.Model, role: Role | str) -> None:
+def grant_to_role(*, perm: str, obj: models.Model, organisation: Organisation, role: Role | str) -> None:
     """Gives everyone holding ``role`` in ``organisation`` the object permission ``perm`` on ``obj``."""
     assign_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)
 
 
-def revoke_from_role(*, perm: str, obj: models.Model, organisation: models.Model, role: Role | str) -> None:
+def revoke_from_role(*, perm: str, obj: models.Model, organisation: Organisation, role: Role | str) -> None:
     remove_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)

@@ -1,0 +1,67 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from users.models import OrganisationRole, User
+from users.services import DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def development(settings):
+    settings.DEBUG = True
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_creates_the_demo_users_and_prints_their_logins(areas):
+    output = run_demo()
+
+    for username in ("tampere", "nokia", "pirkanmaa", "tampereen-seutu", "kela", "admin"):
+        assert username in output
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+    assert DEMO_PASSWORD in output
+    roles = {
+        (r.user.username, r.organisation.name_fi, r.role)
+        for r in OrganisationRole.objects.select_related("user", "organisation")
+    }
+    assert roles == {
+        ("tampere", "Tampere", "official"),
+        ("nokia", "Nokia", "official"),
+        ("pirkanmaa", "Pirkanmaan hyvinvointialue", "coordinator"),
+        ("tampereen-seutu", "Tampereen seutu", "official"),
+        ("kela", "Kansaneläkelaitos (Kela)", "official"),
+    }
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_twice_changes_nothing(areas):
+    run_demo()
+    before = (
+        User.objects.count(),
+        OrganisationRole.objects.count(),
+        list(User.objects.values_list("username", "groups")),
+    )
+
+    output = run_demo()
+
+    assert "Loaded: 0 created, 0 updated" in output
+    after = (
+        User.objects.count(),
+        OrganisationRole.objects.count(),
+        list(User.objects.values_list("username", "groups")),
+    )
+    assert after == before
+
+
+def test_demo_refuses_to_run_in_production(areas, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="runs only with DEBUG on"):
+        run_demo()
+    assert not User.objects.filter(username="admin").exists()
