@@ -56,7 +56,8 @@ def test_the_language_switcher_turns_the_page_swedish(page, transactional_db):
 def test_the_accessibility_scan_finds_a_known_violation(page, transactional_db):
     page.goto("/")
     page.evaluate(
-        "document.querySelector('main').append(Object.assign(document.createElement('img'), {src: '/static/img/favicon.svg'}))"
+        "document.querySelector('main').append("
+        "Object.assign(document.createElement('img'), {src: '/static/img/favicon.svg'}))"
     )
 
     assert any(v.startswith("image-alt") for v in accessibility_violations(page))
