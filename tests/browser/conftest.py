@@ -36,10 +36,15 @@ def pytest_collection_modifyitems(items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs, Django keeps connections per async context: the ones
+        # the browser tests used must be closed here, or the test database cannot be dropped.
+        connections.close_all()
 
 
 @pytest.fixture
