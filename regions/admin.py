@@ -82,9 +82,7 @@ class EmploymentAreaAdmin(AreaDataAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "responsible_municipality" in form.changed_data:
-            employment_area_responsible_set(
-                area=obj, municipality=form.cleaned_data["responsible_municipality"]
-            )
+            employment_area_responsible_set(area=obj, municipality=form.cleaned_data["responsible_municipality"])
 
 
 class MembershipAdmin(admin.ModelAdmin):

@@ -156,9 +156,7 @@ def _collect_paths(paths: Iterable[Path], problems: list[Problem]) -> dict[str, 
                 problems.append(Problem(str(path), 0, f"holds none of {', '.join(SPECS)}"))
         elif path.is_file():
             if path.name not in SPECS:
-                problems.append(
-                    Problem(str(path), 0, f"unknown file name; expected one of {', '.join(SPECS)}")
-                )
+                problems.append(Problem(str(path), 0, f"unknown file name; expected one of {', '.join(SPECS)}"))
                 continue
             candidates = [path]
         else:
@@ -180,9 +178,7 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(
-            Problem(str(path), line, f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
-        )
+        problems.append(Problem(str(path), line, f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8"))
         return None
 
 
@@ -209,9 +205,7 @@ def _read_file(path: Path, problems: list[Problem]) -> dict[str, Row]:
                 break
             line = reader.line_num
             if None in record or any(record[c] is None for c in columns):
-                problems.append(
-                    Problem(str(path), line, f"has {len(header)} columns in the header but not here")
-                )
+                problems.append(Problem(str(path), line, f"has {len(header)} columns in the header but not here"))
                 continue
             values: dict[str, object] = {}
             for column, parse in spec.items():
@@ -224,18 +218,14 @@ def _read_file(path: Path, problems: list[Problem]) -> dict[str, Row]:
                 row.member_codes = [c.strip() for c in record["member_codes"].split(";") if c.strip()]
                 for code in row.member_codes:
                     if not _MEMBER_CODE.match(code):
-                        problems.append(
-                            Problem(str(path), line, f"member_codes: {code!r} is not a 3-digit code")
-                        )
+                        problems.append(Problem(str(path), line, f"member_codes: {code!r} is not a 3-digit code"))
                 if len(set(row.member_codes)) != len(row.member_codes):
                     problems.append(Problem(str(path), line, "member_codes: a municipality is listed twice"))
             code = values.get("code")
             if code is None:
                 continue
             if code in rows:
-                problems.append(
-                    Problem(str(path), line, f"duplicate code {code} (first on line {rows[code].line})")
-                )
+                problems.append(Problem(str(path), line, f"duplicate code {code} (first on line {rows[code].line})"))
                 continue
             rows[code] = row
         return rows
@@ -266,9 +256,7 @@ def _check_memberships(data: AreaData, problems: list[Problem]) -> None:
                 municipality = data.municipalities.get(code)
                 if municipality is None:
                     problems.append(
-                        Problem(
-                            area.file, area.line, f"member {code} is not a municipality in municipalities.csv"
-                        )
+                        Problem(area.file, area.line, f"member {code} is not a municipality in municipalities.csv")
                     )
                     continue
                 if code in area_of:
@@ -283,15 +271,11 @@ def _check_memberships(data: AreaData, problems: list[Problem]) -> None:
                     )
                     continue
                 if municipality.values.get("is_aland") and not aland_too:
-                    problems.append(
-                        Problem(area.file, area.line, f"member {code} is in Åland, which has no {noun}")
-                    )
+                    problems.append(Problem(area.file, area.line, f"member {code} is in Åland, which has no {noun}"))
                 area_of[code] = area
         for code, municipality in data.municipalities.items():
             if code not in area_of and (aland_too or not municipality.values.get("is_aland")):
-                problems.append(
-                    Problem(municipality.file, municipality.line, f"municipality {code} is in no {noun}")
-                )
+                problems.append(Problem(municipality.file, municipality.line, f"municipality {code} is in no {noun}"))
     for area in data.employment_areas.values():
         responsible = area.values.get("responsible_municipality_code")
         if responsible and responsible not in area.member_codes:

@@ -57,6 +57,7 @@ class Organisation(models.Model):
         permissions = [
             ("view_organisation_members", _("Can see the organisation's members and their roles")),
             ("manage_organisation_members", _("Can manage the organisation's members")),
+            ("start_agreement", _("Can start agreements the organisation organises")),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name_fi=""), name="organisation_name_fi_not_empty"),
@@ -134,9 +135,7 @@ class RegionalCouncil(OrganisationKindMixin, Organisation):
 
     organisation_kind = Organisation.Kind.REGIONAL_COUNCIL
 
-    code = models.CharField(
-        _("regional council area code"), max_length=2, unique=True, validators=[two_digit_code]
-    )
+    code = models.CharField(_("regional council area code"), max_length=2, unique=True, validators=[two_digit_code])
     area_name_fi = models.CharField(_("area name in Finnish"), max_length=200)
     area_name_sv = models.CharField(_("area name in Swedish"), max_length=200, blank=True)
     area_name_en = models.CharField(_("area name in English"), max_length=200, blank=True)
@@ -209,9 +208,7 @@ class Membership(models.Model):
     """A municipality's membership in an area from ``valid_from`` up to, not including, ``valid_to``."""
 
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Exclusive; empty while valid.")
-    )
+    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Exclusive; empty while valid."))
 
     objects = MembershipQuerySet.as_manager()
     area_field: str

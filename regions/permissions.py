@@ -8,7 +8,8 @@ from users.models import Role
 
 ORGANISATION_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.OFFICIAL: ("regions.view_organisation_members",),
-    Role.COORDINATOR: ("regions.view_organisation_members",),
+    # A coordinator starts the agreements their organisation organises (a county: its strategic one).
+    Role.COORDINATOR: ("regions.view_organisation_members", "regions.start_agreement"),
     Role.SIGNATORY: ("regions.view_organisation_members",),
     Role.ADMIN: ("regions.view_organisation_members", "regions.manage_organisation_members"),
 }

@@ -29,11 +29,7 @@ class Composition:
         return {m for m, c in self.county_of.items() if c == county_id}
 
     def counties_of_employment_area(self, area_id: int) -> set[int]:
-        return {
-            self.county_of[m]
-            for m, a in self.employment_area_of.items()
-            if a == area_id and m in self.county_of
-        }
+        return {self.county_of[m] for m, a in self.employment_area_of.items() if a == area_id and m in self.county_of}
 
 
 def composition_on(day: datetime.date) -> Composition:
@@ -98,9 +94,7 @@ def county_detail_on(county: WellbeingCounty, day: datetime.date) -> CountyDetai
     area_ids = {composition.employment_area_of[m] for m in member_ids if m in composition.employment_area_of}
     areas = {a.pk: a for a in EmploymentArea.objects.filter(pk__in=area_ids).order_by("code")}
     counties = {c.pk: c for c in WellbeingCounty.objects.all()}
-    council_ids = {
-        composition.regional_council_of[m] for m in member_ids if m in composition.regional_council_of
-    }
+    council_ids = {composition.regional_council_of[m] for m in member_ids if m in composition.regional_council_of}
     return CountyDetail(
         county=county,
         municipalities=[(m, areas.get(composition.employment_area_of.get(m.pk))) for m in municipalities],
@@ -132,9 +126,7 @@ def employment_area_detail_on(area: EmploymentArea, day: datetime.date) -> Emplo
         area=area,
         municipalities=list(Municipality.objects.filter(pk__in=member_ids).order_by("name_fi")),
         counties=list(
-            WellbeingCounty.objects.filter(pk__in=composition.counties_of_employment_area(area.pk)).order_by(
-                "code"
-            )
+            WellbeingCounty.objects.filter(pk__in=composition.counties_of_employment_area(area.pk)).order_by("code")
         ),
     )
 
@@ -152,21 +144,15 @@ def municipality_detail_on(municipality: Municipality, day: datetime.date) -> Mu
     memberships = {
         "county": list(CountyMembership.objects.filter(municipality=municipality).select_related("county")),
         "employment_area": list(
-            EmploymentAreaMembership.objects.filter(municipality=municipality).select_related(
-                "employment_area"
-            )
+            EmploymentAreaMembership.objects.filter(municipality=municipality).select_related("employment_area")
         ),
         "regional_council": list(
-            RegionalCouncilMembership.objects.filter(municipality=municipality).select_related(
-                "regional_council"
-            )
+            RegionalCouncilMembership.objects.filter(municipality=municipality).select_related("regional_council")
         ),
     }
 
     def valid(rows):
-        return next(
-            (r for r in rows if r.valid_from <= day and (r.valid_to is None or r.valid_to > day)), None
-        )
+        return next((r for r in rows if r.valid_from <= day and (r.valid_to is None or r.valid_to > day)), None)
 
     history = sorted((r for rows in memberships.values() for r in rows), key=lambda r: (r.valid_from, r.pk))
     return MunicipalityDetail(
@@ -216,3 +202,19 @@ def organisation_roles(organisation) -> QuerySet:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username", "role")
     )
+
+
+def county_municipalities_on(county: WellbeingCounty, day: datetime.date) -> QuerySet[Municipality]:
+    """The municipalities of ``county`` on ``day``, by name."""
+    return Municipality.objects.filter(
+        pk__in=CountyMembership.objects.valid_on(day).filter(county=county).values("municipality")
+    ).order_by("name_fi")
+
+
+def county_regional_councils_on(county: WellbeingCounty, day: datetime.date) -> QuerySet[RegionalCouncil]:
+    members = CountyMembership.objects.valid_on(day).filter(county=county).values("municipality")
+    return RegionalCouncil.objects.filter(
+        pk__in=RegionalCouncilMembership.objects.valid_on(day)
+        .filter(municipality__in=members)
+        .values("regional_council")
+    ).order_by("code")

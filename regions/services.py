@@ -44,9 +44,7 @@ class LoadReport:
         return sum(c[outcome] for c in self.counts.values())
 
 
-def _upsert(
-    model: type[models.Model], rows: dict[str, dict], kind: str, report: LoadReport
-) -> dict[str, models.Model]:
+def _upsert(model: type[models.Model], rows: dict[str, dict], kind: str, report: LoadReport) -> dict[str, models.Model]:
     existing = {obj.code: obj for obj in model.objects.all()}
     for code, values in rows.items():
         obj = existing.get(code)
@@ -129,11 +127,7 @@ def _kela_ensure(report: LoadReport) -> None:
 
 
 def _employment_area_values(row: Row, municipalities: dict[str, Municipality]) -> dict:
-    values = {
-        k: v
-        for k, v in row.values.items()
-        if k not in ("code", "valid_from", "responsible_municipality_code")
-    }
+    values = {k: v for k, v in row.values.items() if k not in ("code", "valid_from", "responsible_municipality_code")}
     code = row.values["responsible_municipality_code"]
     values["responsible_municipality"] = municipalities[code] if code else None
     return values
@@ -145,8 +139,7 @@ def _apply(data: AreaData, report: LoadReport) -> None:
 
     def plain(rows: dict[str, Row]) -> dict[str, dict]:
         return {
-            code: {k: v for k, v in r.values.items() if k not in ("code", "valid_from")}
-            for code, r in rows.items()
+            code: {k: v for k, v in r.values.items() if k not in ("code", "valid_from")} for code, r in rows.items()
         }
 
     municipality_values = plain(data.municipalities)
@@ -216,9 +209,7 @@ def areas_load(*, paths: Iterable[Path] = (DEFAULT_AREA_PATH,)) -> LoadReport:
 
 
 @transaction.atomic
-def employment_area_responsible_set(
-    *, area: EmploymentArea, municipality: Municipality | None
-) -> EmploymentArea:
+def employment_area_responsible_set(*, area: EmploymentArea, municipality: Municipality | None) -> EmploymentArea:
     """Records an admin's correction of the responsible municipality; later loads keep it."""
     area = EmploymentArea.objects.select_for_update().get(pk=area.pk)
     area.responsible_municipality = municipality

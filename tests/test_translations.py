@@ -67,12 +67,8 @@ def test_no_text_is_missing_from_the_catalogues(tmp_path):
         capture_output=True,
     )
 
-    extracted = {
-        (e.msgctxt, e.msgid) for e in polib.pofile(work / "locale" / "fi" / "LC_MESSAGES" / "django.po")
-    }
+    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(work / "locale" / "fi" / "LC_MESSAGES" / "django.po")}
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(LOCALE / "fi" / "LC_MESSAGES" / "django.po")}
 
     assert extracted - committed == set(), "run makemessages (see README) and translate the new texts"
-    assert committed - extracted == set(), (
-        "the catalogues hold texts the code no longer uses: run makemessages"
-    )
+    assert committed - extracted == set(), "the catalogues hold texts the code no longer uses: run makemessages"

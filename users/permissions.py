@@ -15,25 +15,34 @@ from users.models import Role, RoleGroup
 def role_group_get_or_create(*, organisation: Organisation, role: Role | str) -> RoleGroup:
     """The group for ``role`` in ``organisation``, created with the role's permissions on first use."""
     organisation = organisation.as_organisation
-    role_group = (
-        RoleGroup.objects.select_related("group").filter(organisation=organisation, role=role).first()
-    )
+    role_group = RoleGroup.objects.select_related("group").filter(organisation=organisation, role=role).first()
     if role_group:
         return role_group
     group, _created = Group.objects.get_or_create(name=f"org:{organisation.pk}:{role}")
     role_group = RoleGroup.objects.create(group=group, organisation=organisation, role=role)
-    # Imported here: regions declares its permissions per role and itself uses this module.
-    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
-
-    for perm in ORGANISATION_PERMISSIONS_BY_ROLE[Role(role)]:
-        assign_perm(perm, group, organisation)
+    role_group_sync_permissions(role_group=role_group)
     return role_group
 
 
-def grant_to_role(*, perm: str, obj: models.Model, organisation: Organisation, role: Role | str) -> None:
-    """Gives everyone holding ``role`` in ``organisation`` the object permission ``perm`` on ``obj``."""
-    assign_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)
+def role_group_sync_permissions(*, role_group: RoleGroup) -> None:
+    """Gives the group every permission its role has on its own organisation (new ones included)."""
+    # Imported here: regions declares its permissions per role and itself uses this module.
+    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
+
+    for perm in ORGANISATION_PERMISSIONS_BY_ROLE[Role(role_group.role)]:
+        assign_perm(perm, role_group.group, role_group.organisation)
 
 
-def revoke_from_role(*, perm: str, obj: models.Model, organisation: Organisation, role: Role | str) -> None:
-    remove_perm(perm, role_group_get_or_create(organisation=organisation, role=role).group, obj)
+def grant_to_roles(*, perms: tuple[str, ...], obj: models.Model, organisation: Organisation, role: Role | str) -> None:
+    """Gives everyone holding ``role`` in ``organisation`` the object permissions ``perms`` on ``obj``."""
+    group = role_group_get_or_create(organisation=organisation, role=role).group
+    for perm in perms:
+        assign_perm(perm, group, obj)
+
+
+def revoke_from_roles(
+    *, perms: tuple[str, ...], obj: models.Model, organisation: Organisation, role: Role | str
+) -> None:
+    group = role_group_get_or_create(organisation=organisation, role=role).group
+    for perm in perms:
+        remove_perm(perm, group, obj)

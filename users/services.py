@@ -2,16 +2,19 @@ from django.db import transaction
 
 from regions.models import Organisation
 from users.models import OrganisationRole, Role, User
-from users.permissions import role_group_get_or_create
+from users.permissions import role_group_get_or_create, role_group_sync_permissions
 
 
 @transaction.atomic
 def organisation_role_grant(*, user: User, organisation: Organisation, role: Role | str) -> OrganisationRole:
     """Gives ``user`` ``role`` in ``organisation`` and puts them in the role's permission group."""
     membership, _created = OrganisationRole.objects.get_or_create(
-        user=user, organisation=organisation, role=role
+        user=user, organisation=organisation.as_organisation, role=role
     )
-    user.groups.add(role_group_get_or_create(organisation=organisation, role=role).group)
+    role_group = role_group_get_or_create(organisation=organisation, role=role)
+    # The role may have gained permissions since its group was made.
+    role_group_sync_permissions(role_group=role_group)
+    user.groups.add(role_group.group)
     return membership
 
 

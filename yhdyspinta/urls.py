@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("regions.urls")),
     path("me/", include("users.urls")),
+    path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

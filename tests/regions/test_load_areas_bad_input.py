@@ -34,23 +34,15 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 
 def line_of(path: Path, starts: str) -> int:
-    return next(
-        n
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if line.startswith(starts)
-    )
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(starts))
 
 
 def snapshot() -> tuple:
     """Everything the loader may write, in a comparable form."""
     return (
-        sorted(
-            Organisation.objects.values_list("pk", "kind", "name_fi", "name_sv", "name_en", "business_id")
-        ),
+        sorted(Organisation.objects.values_list("pk", "kind", "name_fi", "name_sv", "name_en", "business_id")),
         sorted(Municipality.objects.values_list("pk", "code", "language", "is_aland", "abolished_on")),
-        sorted(
-            EmploymentArea.objects.values_list("pk", "responsible_municipality", "responsible_confidence")
-        ),
+        sorted(EmploymentArea.objects.values_list("pk", "responsible_municipality", "responsible_confidence")),
         *(
             sorted(model.objects.values_list("pk", "municipality", "valid_from", "valid_to"))
             for model in (CountyMembership, EmploymentAreaMembership, RegionalCouncilMembership)
@@ -225,9 +217,7 @@ def test_a_failure_while_writing_rolls_back_what_was_already_written(areas, file
 
     errors = load_fails(capsys, files)
 
-    assert (
-        "municipality 536 moves here on 2024-06-01, but its current membership began on 2025-01-01" in errors
-    )
+    assert "municipality 536 moves here on 2024-06-01, but its current membership began on 2025-01-01" in errors
     assert snapshot() == before
     assert Municipality.objects.get(code="837").name_fi == "Tampere"
 

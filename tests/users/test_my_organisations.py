@@ -6,9 +6,7 @@ from users.services import organisation_role_grant
 
 
 def test_a_user_sees_their_organisations_and_roles(client, alice):
-    organisation_role_grant(
-        user=alice, organisation=WellbeingCounty.objects.get(code="08"), role=Role.SIGNATORY
-    )
+    organisation_role_grant(user=alice, organisation=WellbeingCounty.objects.get(code="08"), role=Role.SIGNATORY)
     client.force_login(alice)
 
     html = client.get(reverse("users:me"), headers={"accept-language": "en"}).content.decode()
@@ -36,9 +34,7 @@ def test_anonymous_is_sent_to_log_in(client, areas):
 
 
 def test_logging_in_with_the_form_lands_on_my_organisations(client, alice):
-    response = client.post(
-        reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
-    )
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct horse battery staple"})
 
     assert response.status_code == 302
     assert response.url == reverse("users:me")

@@ -52,9 +52,7 @@ def test_a_missing_organisation_looks_the_same_as_a_forbidden_one(client, alice)
 
 
 def test_a_revoked_role_takes_the_permission_with_it(client, alice):
-    organisation_role_revoke(
-        user=alice, organisation=Municipality.objects.get(code=TAMPERE), role=Role.OFFICIAL
-    )
+    organisation_role_revoke(user=alice, organisation=Municipality.objects.get(code=TAMPERE), role=Role.OFFICIAL)
     client.force_login(alice)
 
     assert client.get(members_url(TAMPERE)).status_code == 404

@@ -1,0 +1,76 @@
+"""Reads of agreements, with visibility applied. Each page's queries are fixed in number."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from agreements.models import Agreement, Comment, Event, Party, Section, SectionVersion
+from agreements.permissions import UserLike, visible_agreement_ids
+from regions.models import WellbeingCounty
+
+
+def _count(queryset: QuerySet, field: str) -> Coalesce:
+    return Coalesce(
+        Subquery(queryset.values(field).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        0,
+    )
+
+
+def _with_counts(agreements: QuerySet) -> QuerySet:
+    return agreements.select_related("county").annotate(
+        party_count=_count(Party.objects.filter(agreement=OuterRef("pk")), "agreement"),
+        open_comment_count=_count(
+            Comment.objects.filter(section__agreement=OuterRef("pk"), parent__isnull=True, resolved_at__isnull=True),
+            "section__agreement",
+        ),
+    )
+
+
+def agreement_list_for_user(*, user: UserLike) -> QuerySet[Agreement]:
+    """Agreements the user may see, newest change first."""
+    return _with_counts(Agreement.objects.filter(pk__in=visible_agreement_ids(user))).order_by("-updated_at")
+
+
+def agreement_list_for_county(*, user: UserLike, county: WellbeingCounty) -> QuerySet[Agreement]:
+    return agreement_list_for_user(user=user).filter(county=county)
+
+
+def sections_with_open_comments(agreement: Agreement) -> QuerySet[Section]:
+    return agreement.sections.annotate(
+        open_comment_count=Count(
+            "comments", filter=Q(comments__parent__isnull=True, comments__resolved_at__isnull=True)
+        )
+    ).order_by("position")
+
+
+@dataclass(frozen=True)
+class AgreementOverview:
+    agreement: Agreement
+    parties: list[Party]
+    sections: list[Section]
+    events: list[Event]
+
+
+def agreement_overview(agreement: Agreement, *, events: int = 30) -> AgreementOverview:
+    return AgreementOverview(
+        agreement=agreement,
+        parties=list(agreement.parties.select_related("organisation")),
+        sections=list(sections_with_open_comments(agreement)),
+        events=list(agreement.events.select_related("actor")[:events]),
+    )
+
+
+def section_comments(section: Section) -> list[Comment]:
+    """The section's discussions, open first, each with its replies."""
+    replies = Comment.objects.select_related("author", "party").order_by("created_at", "pk")
+    threads = (
+        section.comments.filter(parent__isnull=True)
+        .select_related("author", "party", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+    return sorted(threads, key=lambda c: (not c.is_open, c.created_at))
+
+
+def section_versions(section: Section) -> QuerySet[SectionVersion]:
+    return section.versions.select_related("created_by").order_by("-number")

@@ -1,0 +1,274 @@
+"""Every write to agreements. Each service checks permission and precondition itself, under a row lock."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import permissions
+from agreements.models import COUNCIL_TERM, Agreement, Comment, Event, Party, Section, SectionVersion, Theme
+from agreements.sanitize import sanitize_html
+from agreements.template import SECTIONS
+from regions.models import Municipality, Organisation, WellbeingCounty
+from regions.selectors import county_municipalities_on, county_regional_councils_on
+from users.models import User
+
+# Autosave writes a version every few seconds; the timeline shows one entry per person and section
+# for a burst of edits.
+EDIT_BURST = datetime.timedelta(minutes=15)
+
+
+class SectionConflict(Exception):
+    """The section changed after the version the save was based on."""
+
+    def __init__(self, section: Section):
+        super().__init__(f"section {section.pk} is at version {section.version}")
+        self.section = section
+
+
+def _event(agreement: Agreement, kind: str, actor: User | None, subject: str = "") -> Event:
+    return Event.objects.create(agreement=agreement, kind=kind, actor=actor, subject=subject[:300])
+
+
+def _touch(agreement_id: int) -> None:
+    Agreement.objects.filter(pk=agreement_id).update(updated_at=timezone.now())
+
+
+def _official_name(organisation: Organisation, language: str) -> str:
+    return (organisation.name_sv if language == "sv" else "") or organisation.name_fi
+
+
+def _add_parties(agreement: Agreement, organisations: Iterable[Organisation], start: int = 0) -> list[Party]:
+    parties = Party.objects.bulk_create(
+        Party(
+            agreement=agreement,
+            organisation=organisation.as_organisation,
+            official_name=_official_name(organisation, agreement.language),
+            business_id=organisation.business_id,
+            position=start + n,
+        )
+        for n, organisation in enumerate(organisations)
+    )
+    for party in parties:
+        permissions.party_grant(agreement=agreement, organisation=party.organisation)
+    return parties
+
+
+@transaction.atomic
+def agreement_start(
+    *,
+    by: User,
+    county: WellbeingCounty,
+    title: str,
+    kind: str = Agreement.Kind.STRATEGIC,
+    language: str = Agreement.Language.FINNISH,
+    municipalities: Iterable[Municipality] | None = None,
+    include_regional_council: bool = False,
+    main_theme: str = "",
+    themes: Iterable[str] = (),
+    valid_from: datetime.date = COUNCIL_TERM[0],
+    valid_until: datetime.date = COUNCIL_TERM[1],
+    on: datetime.date | None = None,
+) -> Agreement:
+    """Starts an agreement organised by ``county`` with its sections from the template.
+
+    A strategic agreement has the county and every municipality in it on ``on`` (today) as parties;
+    an interface agreement has the municipalities chosen among those, and a main theme.
+    """
+    if not permissions.can_start_agreement(by, county):
+        raise PermissionDenied
+    members = list(county_municipalities_on(county, on or timezone.localdate()))
+    if kind == Agreement.Kind.INTERFACE:
+        chosen = {m.pk for m in municipalities or ()}
+        outside = chosen - {m.pk for m in members}
+        if not chosen:
+            raise ValidationError({"municipalities": _("Choose at least one municipality.")})
+        if outside:
+            raise ValidationError({"municipalities": _("Only municipalities of the county can be parties.")})
+        if main_theme not in Theme.values:
+            raise ValidationError({"main_theme": _("Choose the main theme.")})
+        members = [m for m in members if m.pk in chosen]
+    themes = list(dict.fromkeys(themes))
+    if any(t not in Theme.values for t in themes):
+        raise ValidationError({"themes": _("Unknown theme.")})
+    agreement = Agreement(
+        kind=kind,
+        title=title.strip(),
+        language=language,
+        county=county,
+        main_theme=main_theme,
+        themes=themes,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=by,
+    )
+    agreement.full_clean()
+    agreement.save()
+    organisations: list[Organisation] = [county, *members]
+    if include_regional_council:
+        organisations += list(county_regional_councils_on(county, on or timezone.localdate()))
+    _add_parties(agreement, organisations)
+    permissions.organiser_grant(agreement=agreement, county=county)
+    Section.objects.bulk_create(
+        Section(agreement=agreement, key=s.key, title=s.title(language), kind=s.kind, position=n)
+        for n, s in enumerate(SECTIONS)
+    )
+    _event(agreement, Event.Kind.STARTED, by, agreement.title)
+    return agreement
+
+
+def _locked_agreement(agreement: Agreement, by: User, check) -> Agreement:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not check(by, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+@transaction.atomic
+def party_add(*, agreement: Agreement, organisation: Organisation, by: User) -> Party:
+    agreement = _locked_agreement(agreement, by, permissions.can_manage_agreement)
+    if agreement.parties.filter(organisation=organisation.as_organisation).exists():
+        raise ValidationError(_("%(name)s is already a party.") % {"name": organisation.name})
+    start = (agreement.parties.aggregate(m=Max("position"))["m"] or 0) + 1
+    [party] = _add_parties(agreement, [organisation], start)
+    _event(agreement, Event.Kind.PARTY_ADDED, by, party.official_name)
+    _touch(agreement.pk)
+    return party
+
+
+@transaction.atomic
+def party_remove(*, party: Party, by: User) -> None:
+    agreement = _locked_agreement(party.agreement, by, permissions.can_manage_agreement)
+    if party.organisation_id == agreement.county_id:
+        raise ValidationError(_("The county that organises the agreement cannot be removed."))
+    permissions.party_revoke(agreement=agreement, organisation=party.organisation)
+    name = party.official_name
+    party.delete()
+    _event(agreement, Event.Kind.PARTY_REMOVED, by, name)
+    _touch(agreement.pk)
+
+
+@transaction.atomic
+def party_update(*, party: Party, official_name: str, business_id: str, by: User) -> Party:
+    _locked_agreement(party.agreement, by, permissions.can_manage_agreement)
+    party.official_name, party.business_id = official_name.strip(), business_id.strip()
+    party.full_clean()
+    party.save(update_fields=["official_name", "business_id"])
+    _event(party.agreement, Event.Kind.PARTY_CHANGED, by, party.official_name)
+    _touch(party.agreement_id)
+    return party
+
+
+def _section_write(
+    *,
+    section: Section,
+    text: str,
+    base_version: int,
+    by: User,
+    restored_from: int | None = None,
+    resolves_conflict: bool = False,
+) -> SectionVersion | None:
+    section = Section.objects.select_for_update().select_related("agreement").get(pk=section.pk)
+    if not permissions.can_edit_agreement(by, section.agreement):
+        raise PermissionDenied
+    if section.version != base_version:
+        raise SectionConflict(section)
+    clean = sanitize_html(text)
+    if clean == section.text and restored_from is None and not resolves_conflict:
+        return None
+    now = timezone.now()
+    version = SectionVersion.objects.create(
+        section=section,
+        number=section.version + 1,
+        text=clean,
+        based_on=base_version,
+        restored_from=restored_from,
+        resolved_conflict=resolves_conflict,
+        created_by=by,
+    )
+    section.text, section.version, section.updated_at, section.updated_by = clean, version.number, now, by
+    section.save(update_fields=["text", "version", "updated_at", "updated_by"])
+    _touch(section.agreement_id)
+    subject = f"{section.key} {section.title}"
+    if restored_from is not None:
+        _event(section.agreement, Event.Kind.SECTION_RESTORED, by, subject)
+    elif resolves_conflict:
+        _event(section.agreement, Event.Kind.CONFLICT_RESOLVED, by, subject)
+    else:
+        recent = Event.objects.filter(
+            agreement=section.agreement,
+            kind=Event.Kind.SECTION_SAVED,
+            actor=by,
+            subject=subject,
+            at__gte=now - EDIT_BURST,
+        ).first()
+        if recent:
+            Event.objects.filter(pk=recent.pk).update(at=now)
+        else:
+            _event(section.agreement, Event.Kind.SECTION_SAVED, by, subject)
+    return version
+
+
+@transaction.atomic
+def section_save(
+    *, section: Section, text: str, base_version: int, by: User, resolves_conflict: bool = False
+) -> SectionVersion | None:
+    """Saves ``text`` as the section's next version if nobody saved since ``base_version``.
+
+    Raises SectionConflict when the section has moved on; returns None when nothing changed.
+    The text is sanitised here, whatever the client sent.
+    """
+    return _section_write(
+        section=section, text=text, base_version=base_version, by=by, resolves_conflict=resolves_conflict
+    )
+
+
+@transaction.atomic
+def section_restore(*, section: Section, number: int, base_version: int, by: User) -> SectionVersion:
+    """Makes an old version's text the newest version; history is never rewritten."""
+    old = SectionVersion.objects.get(section=section, number=number)
+    version = _section_write(section=section, text=old.text, base_version=base_version, by=by, restored_from=number)
+    assert version is not None
+    return version
+
+
+def _party_for(user: User, agreement: Agreement, party: Party | None) -> Party | None:
+    mine = agreement.parties.filter(organisation__user_roles__user=user).distinct()
+    if party is not None:
+        if not mine.filter(pk=party.pk).exists():
+            raise ValidationError({"party": _("You can comment only on behalf of your own organisation.")})
+        return party
+    return mine.first()
+
+
+@transaction.atomic
+def comment_add(
+    *, section: Section, text: str, by: User, party: Party | None = None, parent: Comment | None = None
+) -> Comment:
+    agreement = _locked_agreement(section.agreement, by, permissions.can_comment_agreement)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment.")})
+    if parent is not None and (parent.section_id != section.pk or parent.parent_id is not None):
+        raise ValidationError({"parent": _("Reply to a comment of this section.")})
+    comment = Comment.objects.create(
+        section=section, parent=parent, author=by, party=_party_for(by, agreement, party), text=text
+    )
+    _event(agreement, Event.Kind.COMMENTED, by, f"{section.key} {section.title}")
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, by: User, resolved: bool = True) -> Comment:
+    agreement = _locked_agreement(comment.section.agreement, by, permissions.can_comment_agreement)
+    if comment.parent_id is not None:
+        raise ValidationError(_("Only a whole discussion is resolved."))
+    comment.resolved_at, comment.resolved_by = (timezone.now(), by) if resolved else (None, None)
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    kind = Event.Kind.COMMENT_RESOLVED if resolved else Event.Kind.COMMENT_REOPENED
+    _event(agreement, kind, by, f"{comment.section.key} {comment.section.title}")
+    return comment

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from agreements import views
+
+app_name = "agreements"
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("county/<str:code>/", views.county_agreements, name="county"),
+    path("county/<str:code>/start/", views.agreement_start, name="start"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/parties/", views.parties, name="parties"),
+    path("<int:pk>/parties/add/", views.party_add, name="party_add"),
+    path("<int:pk>/parties/<int:party_pk>/", views.party_update, name="party_update"),
+    path("<int:pk>/parties/<int:party_pk>/remove/", views.party_remove, name="party_remove"),
+    path("<int:pk>/sections/<str:key>/", views.section_detail, name="section"),
+    path("<int:pk>/sections/<str:key>/save/", views.section_save, name="section_save"),
+    path("<int:pk>/sections/<str:key>/conflict/", views.section_conflict, name="section_conflict"),
+    path("<int:pk>/sections/<str:key>/history/", views.section_history, name="section_history"),
+    path("<int:pk>/sections/<str:key>/restore/", views.section_restore, name="section_restore"),
+    path("<int:pk>/sections/<str:key>/comments/", views.comment_add, name="comment_add"),
+    path(
+        "<int:pk>/sections/<str:key>/comments/<int:comment_pk>/resolve/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
+]

@@ -1,0 +1,364 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements import permissions, selectors, services
+from agreements.diff import text_diff
+from agreements.forms import (
+    AgreementStartForm,
+    CommentForm,
+    PartyAddForm,
+    PartyForm,
+    RestoreForm,
+    SectionForm,
+)
+from agreements.models import Comment, Party, Section
+from agreements.sanitize import sanitize_html
+from agreements.template import SECTIONS_BY_KEY
+from regions.models import Organisation, WellbeingCounty
+from regions.selectors import county_municipalities_on
+from users.models import Role
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _section(request: HttpRequest, pk: int, key: str, action: str = "view") -> Section:
+    agreement = permissions.get_agreement_for_user(request.user, pk, action=action)
+    section = get_object_or_404(Section, agreement=agreement, key=key)
+    section.agreement = agreement
+    return section
+
+
+def _conflict_key(section: Section) -> str:
+    return f"section-conflict:{section.pk}"
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    coordinated = WellbeingCounty.objects.filter(user_roles__user=request.user, user_roles__role=Role.COORDINATOR)
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "agreements": selectors.agreement_list_for_user(user=request.user),
+            "startable": [c for c in coordinated if permissions.can_start_agreement(request.user, c)],
+        },
+    )
+
+
+def county_agreements(request: HttpRequest, code: str) -> HttpResponse:
+    county = get_object_or_404(WellbeingCounty, code=code)
+    return render(
+        request,
+        "agreements/county.html",
+        {
+            "county": county,
+            "agreements": selectors.agreement_list_for_county(user=request.user, county=county),
+            "can_start": permissions.can_start_agreement(request.user, county),
+        },
+    )
+
+
+@login_required
+def agreement_start(request: HttpRequest, code: str) -> HttpResponse:
+    county = get_object_or_404(WellbeingCounty, code=code)
+    if not permissions.can_start_agreement(request.user, county):
+        raise PermissionDenied
+    members = county_municipalities_on(county, timezone.localdate())
+    form = AgreementStartForm(request.POST or None, members=members, initial={"kind": "strategic"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = services.agreement_start(
+                by=request.user,
+                county=county,
+                title=data["title"],
+                kind=data["kind"],
+                language=data["language"],
+                municipalities=data["municipalities"],
+                include_regional_council=data["include_regional_council"],
+                main_theme=data["main_theme"],
+                themes=data["themes"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The agreement was started."))
+            return redirect("agreements:detail", agreement.pk)
+    return render(request, "agreements/start.html", {"county": county, "form": form})
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "agreements/detail.html",
+        {
+            "overview": selectors.agreement_overview(agreement),
+            "can_manage": permissions.can_manage_agreement(request.user, agreement),
+        },
+    )
+
+
+def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key)
+    user = request.user
+    can_edit = permissions.can_edit_agreement(user, section.agreement)
+    can_comment = permissions.can_comment_agreement(user, section.agreement)
+    my_parties = section.agreement.parties.filter(organisation__user_roles__user=user.pk).distinct()
+    return render(
+        request,
+        "agreements/section.html",
+        {
+            "agreement": section.agreement,
+            "section": section,
+            "template": SECTIONS_BY_KEY.get(section.key),
+            "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
+            "comment_form": CommentForm(parties=my_parties) if can_comment else None,
+            "comments": selectors.section_comments(section),
+            "can_comment": can_comment,
+        },
+    )
+
+
+@require_POST
+def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key)
+    form = SectionForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"status": "invalid", "message": _("The form was incomplete.")}, status=400)
+        messages.error(request, _("The form was incomplete."))
+        return redirect("agreements:section", pk, key)
+    data = form.cleaned_data
+    try:
+        services.section_save(
+            section=section,
+            text=data["text"],
+            base_version=data["base_version"],
+            by=request.user,
+            resolves_conflict=data["resolves_conflict"],
+        )
+    except PermissionDenied:
+        if _wants_json(request):
+            return JsonResponse(
+                {"status": "forbidden", "message": _("You can no longer edit this agreement.")}, status=403
+            )
+        raise
+    except services.SectionConflict:
+        request.session[_conflict_key(section)] = {
+            "text": sanitize_html(data["text"]),
+            "base": data["base_version"],
+        }
+        url = reverse("agreements:section_conflict", args=[pk, key])
+        message = _("Someone else saved this section while you were editing. Your text is kept.")
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "status": "conflict",
+                    "message": message,
+                    "conflict_url": url,
+                    "conflict_link_text": _("Compare and merge the texts"),
+                },
+                status=409,
+            )
+        messages.warning(request, message)
+        return redirect(url)
+    if data["resolves_conflict"]:
+        request.session.pop(_conflict_key(section), None)
+    section.refresh_from_db(fields=["version", "updated_at"])
+    saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")
+    message = _("Saved at %(time)s") % {"time": saved_at}
+    if _wants_json(request):
+        return JsonResponse({"status": "saved", "version": section.version, "message": message})
+    messages.success(request, message)
+    return redirect("agreements:section", pk, key)
+
+
+def section_conflict(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key, action="edit")
+    rejected = request.session.get(_conflict_key(section))
+    if not rejected:
+        messages.info(request, _("There is no conflict to resolve in this section."))
+        return redirect("agreements:section", pk, key)
+    return render(
+        request,
+        "agreements/conflict.html",
+        {
+            "agreement": section.agreement,
+            "section": section,
+            "mine": rejected["text"],
+            "diff": text_diff(section.text, rejected["text"]),
+            "form": SectionForm(
+                initial={"text": rejected["text"], "base_version": section.version, "resolves_conflict": True}
+            ),
+        },
+    )
+
+
+def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key)
+    versions = list(selectors.section_versions(section))
+    by_number = {v.number: v for v in versions}
+
+    def number(name: str, default: int) -> int:
+        try:
+            value = int(request.GET.get(name, default))
+        except ValueError:
+            return default
+        return value if value in by_number else default
+
+    new = number("b", section.version)
+    old = number("a", max(new - 1, 0))
+    return render(
+        request,
+        "agreements/history.html",
+        {
+            "agreement": section.agreement,
+            "section": section,
+            "versions": versions,
+            "old": by_number.get(old),
+            "new": by_number.get(new),
+            "diff": text_diff(
+                by_number[old].text if old in by_number else "",
+                by_number[new].text if new in by_number else "",
+            ),
+            "can_edit": permissions.can_edit_agreement(request.user, section.agreement),
+        },
+    )
+
+
+@require_POST
+def section_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key, action="edit")
+    form = RestoreForm(request.POST)
+    if not form.is_valid():
+        return redirect("agreements:section_history", pk, key)
+    try:
+        version = services.section_restore(
+            section=section,
+            number=form.cleaned_data["number"],
+            base_version=form.cleaned_data["base_version"],
+            by=request.user,
+        )
+    except services.SectionConflict:
+        messages.warning(request, _("The section changed meanwhile; look at the newest version before restoring."))
+        return redirect("agreements:section_history", pk, key)
+    messages.success(
+        request,
+        _("Version %(old)s was restored as version %(new)s.") % {"old": version.restored_from, "new": version.number},
+    )
+    return redirect("agreements:section", pk, key)
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    section = _section(request, pk, key, action="comment")
+    form = CommentForm(request.POST, parties=section.agreement.parties.all())
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = get_object_or_404(Comment, pk=form.cleaned_data["parent"], section=section)
+        try:
+            services.comment_add(
+                section=section,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                party=form.cleaned_data["party"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your comment was saved."))
+    else:
+        messages.error(request, _("Write a comment."))
+    return redirect(reverse("agreements:section", args=[pk, key]) + "#comments")
+
+
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int, key: str, comment_pk: int) -> HttpResponse:
+    section = _section(request, pk, key, action="comment")
+    comment = get_object_or_404(Comment, pk=comment_pk, section=section)
+    comment.section = section
+    services.comment_resolve(comment=comment, by=request.user, resolved=request.POST.get("resolved") != "0")
+    return redirect(reverse("agreements:section", args=[pk, key]) + "#comments")
+
+
+def parties(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk)
+    can_manage = permissions.can_manage_agreement(request.user, agreement)
+    current = agreement.parties.select_related("organisation")
+    candidates = (
+        Organisation.objects.exclude(pk__in=current.values("organisation"))
+        .exclude(kind=Organisation.Kind.COUNTY)
+        .order_by("kind", "name_fi")
+    )
+    return render(
+        request,
+        "agreements/parties.html",
+        {
+            "agreement": agreement,
+            "parties": [(party, PartyForm(instance=party, prefix=f"party-{party.pk}")) for party in current],
+            "add_form": PartyAddForm(organisations=candidates) if can_manage else None,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_POST
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
+    form = PartyAddForm(request.POST, organisations=Organisation.objects.all())
+    if form.is_valid():
+        try:
+            party = services.party_add(
+                agreement=agreement, organisation=form.cleaned_data["organisation"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s was added as a party.") % {"name": party.official_name})
+    return redirect("agreements:parties", pk)
+
+
+@require_POST
+def party_update(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
+    party = get_object_or_404(Party, pk=party_pk, agreement=agreement)
+    form = PartyForm(request.POST, instance=party, prefix=f"party-{party.pk}")
+    if form.is_valid():
+        services.party_update(
+            party=party,
+            official_name=form.cleaned_data["official_name"],
+            business_id=form.cleaned_data["business_id"],
+            by=request.user,
+        )
+        messages.success(request, _("The party's details were saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, f"{party.official_name}: {' '.join(errors)}")
+    return redirect("agreements:parties", pk)
+
+
+@require_POST
+def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
+    party = get_object_or_404(Party, pk=party_pk, agreement=agreement)
+    try:
+        services.party_remove(party=party, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer a party.") % {"name": party.official_name})
+    return redirect("agreements:parties", pk)
