@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -244,6 +244,8 @@ def section_restore(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     form = RestoreForm(request.POST)
     if not form.is_valid():
         return redirect("agreements:section_history", pk, key)
+    if not section.versions.filter(number=form.cleaned_data["number"]).exists():
+        raise Http404
     try:
         version = services.section_restore(
             section=section,

@@ -29,6 +29,12 @@ def pytest_runtest_setup(item):
             require(marker)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas log in with real passwords; a fast hasher keeps a test from spending a second on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The real area data, loaded once into the test database; each test's changes roll back."""
