@@ -84,3 +84,90 @@ class PartyAddForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class PartyChoicesMixin:
+    """Party fields render from one list fetched per page, not one query per form."""
+
+    party_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, parties, party_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.party_fields:
+            field = self.fields[name]
+            field.queryset = parties
+            blank = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", "–")]
+            field.choices = blank + party_choices
+
+
+class GoalForm(PartyChoicesMixin, forms.ModelForm):
+    party_fields = ("responsible_parties",)
+
+    class Meta:
+        from agreements.models import Goal
+
+        model = Goal
+        fields = ["title", "theme", "description", "responsible_parties"]
+        widgets = {
+            "responsible_parties": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MeasureForm(PartyChoicesMixin, forms.ModelForm):
+    party_fields = ("lead_party", "co_parties")
+
+    class Meta:
+        from agreements.models import Measure
+
+        model = Measure
+        fields = ["description", "lead_party", "co_parties", "schedule"]
+        widgets = {"co_parties": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        from agreements.models import Indicator
+
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+            "data_source",
+            "sotkanet_id",
+            "frequency",
+        ]
+
+
+class ForumForm(PartyChoicesMixin, forms.ModelForm):
+    party_fields = ("chair",)
+
+    class Meta:
+        from agreements.models import Forum
+
+        model = Forum
+        fields = ["name", "level", "chair", "meeting_frequency"]
+
+    def __init__(self, *args, seats=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        seats = seats or {}
+        self.seat_fields = []
+        for value, label in kwargs["party_choices"]:
+            name = f"seats_{value}"
+            self.fields[name] = forms.IntegerField(
+                label=label, min_value=0, max_value=99, required=False, initial=seats.get(value, 0)
+            )
+            self.seat_fields.append(name)
+
+    def seats_by_party(self) -> dict:
+        parties = {p.pk: p for p in self.fields["chair"].queryset}
+        return {parties[int(n.removeprefix("seats_"))]: self.cleaned_data.get(n) or 0 for n in self.seat_fields}
+
+
+class AnnexForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))

@@ -376,6 +376,10 @@ class Event(models.Model):
         COMMENTED = "commented", _("Comment written")
         COMMENT_RESOLVED = "comment_resolved", _("Comment resolved")
         COMMENT_REOPENED = "comment_reopened", _("Comment reopened")
+        GOALS_CHANGED = "goals_changed", _("Goals changed")
+        FORUMS_CHANGED = "forums_changed", _("Forums changed")
+        ANNEX_ADDED = "annex_added", _("Annex added")
+        ANNEX_REMOVED = "annex_removed", _("Annex removed")
         IMPORTED = "imported", _("Agreement imported")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")

@@ -74,3 +74,27 @@ def section_comments(section: Section) -> list[Comment]:
 
 def section_versions(section: Section) -> QuerySet[SectionVersion]:
     return section.versions.select_related("created_by").order_by("-number")
+
+
+def goals_of(agreement: Agreement) -> list:
+    """Section 3.2: goals with their measures, indicators and parties, in a fixed number of queries."""
+    from agreements.models import Goal, Measure
+
+    measures = Measure.objects.select_related("lead_party").prefetch_related("co_parties")
+    return list(
+        Goal.objects.filter(agreement=agreement).prefetch_related(
+            "responsible_parties", Prefetch("measures", queryset=measures), "indicators"
+        )
+    )
+
+
+def forums_of(agreement: Agreement) -> list:
+    from agreements.models import Forum, ForumSeat
+
+    return list(
+        Forum.objects.filter(agreement=agreement)
+        .select_related("chair")
+        .prefetch_related(
+            Prefetch("seats", queryset=ForumSeat.objects.select_related("party").order_by("party__position"))
+        )
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import views
+from agreements import content_views, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -23,4 +23,20 @@ urlpatterns = [
         views.comment_resolve,
         name="comment_resolve",
     ),
+    path("<int:pk>/goals/", content_views.goal_save, name="goal_add"),
+    path("<int:pk>/goals/<int:goal_pk>/", content_views.goal_save, name="goal_save"),
+    path("<int:pk>/goals/<int:goal_pk>/measures/", content_views.measure_save, name="measure_add"),
+    path("<int:pk>/goals/<int:goal_pk>/measures/<int:measure_pk>/", content_views.measure_save, name="measure_save"),
+    path("<int:pk>/goals/<int:goal_pk>/indicators/", content_views.indicator_save, name="indicator_add"),
+    path(
+        "<int:pk>/goals/<int:goal_pk>/indicators/<int:indicator_pk>/",
+        content_views.indicator_save,
+        name="indicator_save",
+    ),
+    path("<int:pk>/forums/", content_views.forum_save, name="forum_add"),
+    path("<int:pk>/forums/<int:forum_pk>/", content_views.forum_save, name="forum_save"),
+    path("<int:pk>/<str:kind>/<int:item_pk>/delete/", content_views.structured_delete, name="structured_delete"),
+    path("<int:pk>/annexes/", content_views.annex_add, name="annex_add"),
+    path("<int:pk>/annexes/<int:annex_pk>/", content_views.annex_download, name="annex_download"),
+    path("<int:pk>/annexes/<int:annex_pk>/remove/", content_views.annex_remove, name="annex_remove"),
 ]

@@ -118,6 +118,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+ANNEX_MAX_BYTES = env_int("ANNEX_MAX_BYTES", 20 * 1000 * 1000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

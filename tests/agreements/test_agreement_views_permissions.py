@@ -9,7 +9,18 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from agreements.models import Agreement, Theme
-from agreements.services import agreement_start, comment_add, section_save
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from agreements.services import (
+    agreement_start,
+    annex_add,
+    comment_add,
+    forum_save,
+    goal_save,
+    indicator_save,
+    measure_save,
+    section_save,
+)
 from regions.models import Municipality, WellbeingCounty
 from tests.agreements.factories import start_strategic
 
@@ -40,6 +51,11 @@ LEVEL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def build(request) -> dict:
     carol = request.getfixturevalue("carol")
     own = agreement_start(
@@ -56,6 +72,16 @@ def build(request) -> dict:
         editor = request.getfixturevalue("alice") if agreement == own else request.getfixturevalue("dave")
         section_save(section=section, text="<p>v1</p>", base_version=0, by=editor)
         agreement.comment = comment_add(section=section, text="Huomio", by=editor)
+        agreement.goal = goal_save(agreement=agreement, by=editor, title="Tavoite", theme=Theme.HOUSING)
+        agreement.measure = measure_save(goal=agreement.goal, by=editor, description="Toimenpide")
+        agreement.indicator = indicator_save(goal=agreement.goal, by=editor, name="Mittari")
+        agreement.forum = forum_save(agreement=agreement, by=editor, name="Foorumi", level="expert")
+        agreement.annex = annex_add(
+            agreement=agreement,
+            by=editor,
+            title="Liite",
+            upload=SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        )
     return {"own": own, "foreign": foreign}
 
 
@@ -92,6 +118,69 @@ CASES = {
     "agreements:section_restore": ("post", EDIT, False, lambda a: [a.pk, "2"], {"number": 1, "base_version": 1}),
     "agreements:comment_add": ("post", COMMENT, False, lambda a: [a.pk, "2"], {"text": "Kommentti"}),
     "agreements:comment_resolve": ("post", COMMENT, False, lambda a: [a.pk, "2", a.comment.pk], {}),
+    "agreements:goal_add": ("post", EDIT, False, lambda a: [a.pk], {"goal-new-title": "T", "goal-new-theme": "other"}),
+    "agreements:goal_save": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.goal.pk],
+        lambda a: {f"goal-{a.goal.pk}-title": "T2", f"goal-{a.goal.pk}-theme": "other"},
+    ),
+    "agreements:measure_add": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.goal.pk],
+        lambda a: {f"measure-new-{a.goal.pk}-description": "M"},
+    ),
+    "agreements:measure_save": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.goal.pk, a.measure.pk],
+        lambda a: {f"measure-{a.measure.pk}-description": "M2"},
+    ),
+    "agreements:indicator_add": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.goal.pk],
+        lambda a: {f"indicator-new-{a.goal.pk}-name": "I", f"indicator-new-{a.goal.pk}-frequency": "yearly"},
+    ),
+    "agreements:indicator_save": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.goal.pk, a.indicator.pk],
+        lambda a: {f"indicator-{a.indicator.pk}-name": "I2", f"indicator-{a.indicator.pk}-frequency": "yearly"},
+    ),
+    "agreements:forum_add": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk],
+        {"forum-new-name": "F", "forum-new-level": "expert"},
+    ),
+    "agreements:forum_save": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk, a.forum.pk],
+        lambda a: {f"forum-{a.forum.pk}-name": "F2", f"forum-{a.forum.pk}-level": "expert"},
+    ),
+    "agreements:structured_delete": ("post", EDIT, False, lambda a: [a.pk, "measure", a.measure.pk], {}),
+    "agreements:annex_add": (
+        "post",
+        EDIT,
+        False,
+        lambda a: [a.pk],
+        lambda a: {
+            "annex-title": "L",
+            "annex-file": SimpleUploadedFile("l.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        },
+    ),
+    "agreements:annex_download": ("get", VIEW, False, lambda a: [a.pk, a.annex.pk], {}),
+    "agreements:annex_remove": ("post", EDIT, False, lambda a: [a.pk, a.annex.pk], {}),
 }
 PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user", None]
 
