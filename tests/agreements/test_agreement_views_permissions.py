@@ -6,11 +6,10 @@ but not do the thing gets 403; anonymous users are sent to log in where a page n
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
 from agreements.models import Agreement, Theme
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from agreements.services import (
     agreement_start,
     annex_add,

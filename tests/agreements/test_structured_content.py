@@ -1,4 +1,3 @@
-import io
 from decimal import Decimal
 
 import pytest
@@ -220,7 +219,7 @@ def test_the_goal_page_runs_the_same_queries_for_1_or_6_goals(client, agreement,
         )
         measure_save(goal=goal, by=alice, description="m", lead_party=parties[0], co_parties=parties[1:])
         indicator_save(goal=goal, by=alice, name="i")
-        forum_save(agreement=agreement, by=alice, name=f"F{n}", level="expert", seats={p: 1 for p in parties})
+        forum_save(agreement=agreement, by=alice, name=f"F{n}", level="expert", seats=dict.fromkeys(parties, 1))
 
     add_goal(0)
     client.force_login(alice)
