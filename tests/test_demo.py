@@ -65,3 +65,19 @@ def test_demo_refuses_to_run_in_production(areas, settings):
     with pytest.raises(CommandError, match="runs only with DEBUG on"):
         run_demo()
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_demo_has_pirkanmaas_agreement_with_goals_comments_and_a_resolved_conflict(areas):
+    from agreements.models import Agreement, Comment, SectionVersion
+
+    run_demo()
+    run_demo()
+
+    agreement = Agreement.objects.get()
+    assert agreement.parties.filter(organisation__kind="municipality").count() == 23
+    assert agreement.goals.count() == 6
+    assert all(g.measures.exists() and g.indicators.exists() for g in agreement.goals.all())
+    threads = Comment.objects.filter(section__agreement=agreement, parent__isnull=True)
+    assert threads.filter(resolved_at__isnull=True).exists() and threads.filter(resolved_at__isnull=False).exists()
+    assert SectionVersion.objects.filter(section__agreement=agreement, resolved_conflict=True).count() == 1
+    assert agreement.forums.count() == 3

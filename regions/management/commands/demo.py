@@ -2,18 +2,24 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from agreements.demo import demo_agreement_ensure
 from users.services import demo_users_ensure
 
 
 class Command(BaseCommand):
-    help = "Loads the area data and creates the demo users, printing their logins. Safe to run again."
+    help = (
+        "Loads the area data, creates the demo users and Pirkanmaa's demo agreement, printing the logins. "
+        "Safe to run again."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("demo creates users with a published password; it runs only with DEBUG on")
         call_command("load_areas", stdout=self.stdout, stderr=self.stderr)
         password, users = demo_users_ensure()
+        agreement = demo_agreement_ensure()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password}):"))
         for username, description in users:
             self.stdout.write(f"  {username:<18} {description}")
+        self.stdout.write(f"Demo agreement: /agreements/{agreement.pk}/ ({agreement.title})")
