@@ -191,13 +191,15 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         messages.error(request, _("The form was incomplete."))
         return redirect("agreements:section", pk, key)
     data = form.cleaned_data
+    # Only the first save from the conflict page merges; its later autosaves are ordinary edits.
+    resolves_conflict = data["resolves_conflict"] and _conflict_key(section) in request.session
     try:
         services.section_save(
             section=section,
             text=data["text"],
             base_version=data["base_version"],
             by=request.user,
-            resolves_conflict=data["resolves_conflict"],
+            resolves_conflict=resolves_conflict,
         )
     except PermissionDenied:
         if _wants_json(request):
@@ -224,7 +226,7 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             )
         messages.warning(request, message)
         return redirect(url)
-    if data["resolves_conflict"]:
+    if resolves_conflict:
         request.session.pop(_conflict_key(section), None)
     section.refresh_from_db(fields=["version", "updated_at"])
     saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")

@@ -158,3 +158,23 @@ def test_history_shows_a_readable_diff(client, alice):
 
     assert "<ins>asukkaiden</ins>" in html
     assert "Yhteinen tavoite on" in html
+
+
+def test_autosaves_after_a_merge_are_ordinary_versions(client, alice, bob):
+    agreement = start_strategic()
+    section_save(section=agreement.sections.get(key="2"), text="<p>Bob</p>", base_version=0, by=bob)
+    client.force_login(alice)
+    url = reverse("agreements:section_save", args=[agreement.pk, "2"])
+    client.post(url, {"text": "<p>Alice</p>", "base_version": 0})
+
+    for n, text in enumerate(["<p>Bob ja Alice</p>", "<p>Bob ja Alice!</p>"]):
+        client.post(
+            url,
+            {"text": text, "base_version": 1 + n, "resolves_conflict": "True"},
+            headers={"x-requested-with": "fetch"},
+        )
+
+    flags = list(
+        agreement.sections.get(key="2").versions.order_by("number").values_list("resolved_conflict", flat=True)
+    )
+    assert flags == [False, True, False]
