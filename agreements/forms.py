@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Party, Theme
 from regions.models import Municipality
+from yhdyspinta.forms import Form, ModelForm
 
 
-class AgreementStartForm(forms.Form):
+class AgreementStartForm(Form):
     kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Agreement.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=300)
     language = forms.ChoiceField(label=_("Language of the agreement"), choices=Agreement.Language.choices)
@@ -50,18 +51,18 @@ class AgreementStartForm(forms.Form):
         return data
 
 
-class SectionForm(forms.Form):
+class SectionForm(Form):
     text = forms.CharField(label=_("Text of the section"), required=False, widget=forms.Textarea(attrs={"rows": 16}))
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     resolves_conflict = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(Form):
     number = forms.IntegerField(min_value=1)
     base_version = forms.IntegerField(min_value=0)
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     party = forms.ModelChoiceField(label=_("On behalf of"), queryset=Party.objects.none(), required=False)
@@ -72,13 +73,13 @@ class CommentForm(forms.Form):
             self.fields["party"].queryset = parties
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(ModelForm):
     class Meta:
         model = Party
         fields = ["official_name", "business_id"]
 
 
-class PartyAddForm(forms.Form):
+class PartyAddForm(Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
 
     def __init__(self, *args, organisations, **kwargs):
@@ -100,7 +101,7 @@ class PartyChoicesMixin:
             field.choices = blank + party_choices
 
 
-class GoalForm(PartyChoicesMixin, forms.ModelForm):
+class GoalForm(PartyChoicesMixin, ModelForm):
     party_fields = ("responsible_parties",)
 
     class Meta:
@@ -114,7 +115,7 @@ class GoalForm(PartyChoicesMixin, forms.ModelForm):
         }
 
 
-class MeasureForm(PartyChoicesMixin, forms.ModelForm):
+class MeasureForm(PartyChoicesMixin, ModelForm):
     party_fields = ("lead_party", "co_parties")
 
     class Meta:
@@ -125,7 +126,7 @@ class MeasureForm(PartyChoicesMixin, forms.ModelForm):
         widgets = {"co_parties": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         from agreements.models import Indicator
 
@@ -143,7 +144,7 @@ class IndicatorForm(forms.ModelForm):
         ]
 
 
-class ForumForm(PartyChoicesMixin, forms.ModelForm):
+class ForumForm(PartyChoicesMixin, ModelForm):
     party_fields = ("chair",)
 
     class Meta:
@@ -168,6 +169,6 @@ class ForumForm(PartyChoicesMixin, forms.ModelForm):
         return {parties[int(n.removeprefix("seats_"))]: self.cleaned_data.get(n) or 0 for n in self.seat_fields}
 
 
-class AnnexForm(forms.Form):
+class AnnexForm(Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     file = forms.FileField(label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))

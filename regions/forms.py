@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yhdyspinta.forms import Form
 
-class DayForm(forms.Form):
+
+class DayForm(Form):
     """Chooses the day whose composition the region pages show."""
 
     on = forms.DateField(
