@@ -7,23 +7,39 @@ the page; invalid input renders the page again with the errors next to the field
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import permissions, services
 from agreements.forms import AnnexForm, ForumForm, GoalForm, IndicatorForm, MeasureForm
 from agreements.models import Annex, Forum, Goal, Indicator, Measure
 from agreements.services.structured import INDICATOR_FIELDS
-from agreements.views import party_choices, render_section
+from agreements.views import party_choices
 
 
 def _back(agreement, key: str, anchor: str = "") -> HttpResponse:
     return redirect(reverse("agreements:section", args=[agreement.pk, key]) + (f"#{anchor}" if anchor else ""))
 
 
-def _apply(request, agreement, key: str, form, save, prefix: str, anchor: str) -> HttpResponse:
+def _form_page(request, agreement, key: str, form, heading: str, status: int = 200) -> HttpResponse:
+    """The form alone: a page of its own, or just the form when htmx opens it inside the table."""
+    template = "agreements/_item_form.html" if request.headers.get("HX-Request") else "agreements/item_form.html"
+    context = {
+        "agreement": agreement,
+        "section_key": key,
+        "form": form,
+        "heading": heading,
+        "action": request.path,
+        "multipart": isinstance(form, AnnexForm),
+    }
+    return render(request, template, context, status=status)
+
+
+def _apply(request, agreement, key: str, form, save, heading: str, anchor: str) -> HttpResponse:
+    if request.method != "POST":
+        return _form_page(request, agreement, key, form, heading)
     if form.is_valid():
         try:
             save(form.cleaned_data)
@@ -32,16 +48,21 @@ def _apply(request, agreement, key: str, form, save, prefix: str, anchor: str) -
         else:
             messages.success(request, _("Saved."))
             return _back(agreement, key, anchor)
-    return render_section(request, agreement, key, forms={prefix: form}, status=400)
+    return _form_page(request, agreement, key, form, heading, status=400)
 
 
-@require_POST
+def _data(request):
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+@require_http_methods(["GET", "POST"])
 def goal_save(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="edit")
     goal = get_object_or_404(Goal, pk=goal_pk, agreement=agreement) if goal_pk else None
     prefix = f"goal-{goal.pk}" if goal else "goal-new"
     parties, choices = party_choices(agreement)
-    form = GoalForm(request.POST, instance=goal, prefix=prefix, parties=parties, party_choices=choices)
+    form = GoalForm(_data(request)[0], instance=goal, prefix=prefix, parties=parties, party_choices=choices)
+    heading = _("Edit the goal") if goal else _("Add a goal")
 
     def save(data):
         return services.goal_save(
@@ -54,17 +75,18 @@ def goal_save(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
             responsible_parties=data["responsible_parties"],
         )
 
-    return _apply(request, agreement, "3.2", form, save, prefix, "goals")
+    return _apply(request, agreement, "3.2", form, save, heading, f"goal-{goal.pk}" if goal else "goals")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def measure_save(request: HttpRequest, pk: int, goal_pk: int, measure_pk: int | None = None) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="edit")
     goal = get_object_or_404(Goal, pk=goal_pk, agreement=agreement)
     measure = get_object_or_404(Measure, pk=measure_pk, goal=goal) if measure_pk else None
     prefix = f"measure-{measure.pk}" if measure else f"measure-new-{goal.pk}"
     parties, choices = party_choices(agreement)
-    form = MeasureForm(request.POST, instance=measure, prefix=prefix, parties=parties, party_choices=choices)
+    form = MeasureForm(_data(request)[0], instance=measure, prefix=prefix, parties=parties, party_choices=choices)
+    heading = _("Edit the measure") if measure else _("Add a measure")
 
     def save(data):
         return services.measure_save(
@@ -77,32 +99,37 @@ def measure_save(request: HttpRequest, pk: int, goal_pk: int, measure_pk: int | 
             schedule=data["schedule"],
         )
 
-    return _apply(request, agreement, "3.2", form, save, prefix, f"goal-{goal.pk}")
+    return _apply(request, agreement, "3.2", form, save, heading, f"goal-{goal.pk}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def indicator_save(request: HttpRequest, pk: int, goal_pk: int, indicator_pk: int | None = None) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="edit")
     goal = get_object_or_404(Goal, pk=goal_pk, agreement=agreement)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, goal=goal) if indicator_pk else None
     prefix = f"indicator-{indicator.pk}" if indicator else f"indicator-new-{goal.pk}"
-    form = IndicatorForm(request.POST, instance=indicator, prefix=prefix)
+    form = IndicatorForm(_data(request)[0], instance=indicator, prefix=prefix)
+    heading = _("Edit the indicator") if indicator else _("Add an indicator")
 
     def save(data):
         return services.indicator_save(
             goal=goal, indicator=indicator, by=request.user, **{name: data[name] for name in INDICATOR_FIELDS}
         )
 
-    return _apply(request, agreement, "3.2", form, save, prefix, f"goal-{goal.pk}")
+    return _apply(request, agreement, "3.2", form, save, heading, f"goal-{goal.pk}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def forum_save(request: HttpRequest, pk: int, forum_pk: int | None = None) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="edit")
     forum = get_object_or_404(Forum, pk=forum_pk, agreement=agreement) if forum_pk else None
     prefix = f"forum-{forum.pk}" if forum else "forum-new"
     parties, choices = party_choices(agreement)
-    form = ForumForm(request.POST, instance=forum, prefix=prefix, parties=parties, party_choices=choices)
+    seats = dict(forum.seats.values_list("party_id", "seats")) if forum else {}
+    form = ForumForm(
+        _data(request)[0], instance=forum, prefix=prefix, parties=parties, party_choices=choices, seats=seats
+    )
+    heading = _("Edit the forum") if forum else _("Add a forum")
 
     def save(data):
         return services.forum_save(
@@ -116,7 +143,7 @@ def forum_save(request: HttpRequest, pk: int, forum_pk: int | None = None) -> Ht
             seats=form.seats_by_party(),
         )
 
-    return _apply(request, agreement, "4.1", form, save, prefix, "forums")
+    return _apply(request, agreement, "4.1", form, save, heading, "forums")
 
 
 @require_POST
@@ -137,15 +164,15 @@ def structured_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) ->
     return _back(agreement, key)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def annex_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="edit")
-    form = AnnexForm(request.POST, request.FILES, prefix="annex")
+    form = AnnexForm(*_data(request), prefix="annex")
 
     def save(data):
         return services.annex_add(agreement=agreement, by=request.user, title=data["title"], upload=data["file"])
 
-    return _apply(request, agreement, "10", form, save, "annex", "annexes")
+    return _apply(request, agreement, "10", form, save, _("Add an annex"), "annexes")
 
 
 @require_POST

@@ -67,10 +67,12 @@ class CommentForm(Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     party = forms.ModelChoiceField(label=_("On behalf of"), queryset=Party.objects.none(), required=False)
 
-    def __init__(self, *args, parties=None, **kwargs):
+    def __init__(self, *args, parties=None, party_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if parties is not None:
             self.fields["party"].queryset = parties
+        if party_choices is not None:
+            self.fields["party"].choices = [("", "–"), *party_choices]
 
 
 class PartyForm(ModelForm):

@@ -263,7 +263,7 @@ class Indicator(models.Model):
         YEARLY = "yearly", _("Every year")
         TWICE_A_YEAR = "twice_a_year", _("Twice a year")
         COUNCIL_TERM = "council_term", _("Once per council term")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("follow-up frequency", "Other")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveIntegerField(_("position"), default=0)

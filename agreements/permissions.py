@@ -7,6 +7,7 @@ Permissions are granted on each agreement to the role groups of its parties' org
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from guardian.core import ObjectPermissionChecker
 
 from agreements.models import Agreement, AgreementGroupObjectPermission, AgreementUserObjectPermission
 from regions.models import Organisation, WellbeingCounty
@@ -49,22 +50,32 @@ def can_start_agreement(user: UserLike, county: WellbeingCounty) -> bool:
     return user.has_perm(START, county.as_organisation)
 
 
+def _perms(user: UserLike, agreement: Agreement) -> frozenset[str]:
+    """The user's permissions on the agreement, fetched once per agreement instance (two queries)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cache = agreement.__dict__.setdefault("_perms_by_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = frozenset(f"agreements.{p}" for p in ObjectPermissionChecker(user).get_perms(agreement))
+    return cache[user.pk]
+
+
 def can_view_agreement(user: UserLike, agreement: Agreement) -> bool:
-    return user.has_perm(VIEW, agreement)
+    return VIEW in _perms(user, agreement)
 
 
 def can_comment_agreement(user: UserLike, agreement: Agreement) -> bool:
-    return user.has_perm(COMMENT, agreement)
+    return COMMENT in _perms(user, agreement)
 
 
 def can_edit_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Editing the text and structured content: a party's people, only while the agreement is a draft."""
-    return agreement.is_draft and user.has_perm(EDIT, agreement)
+    return agreement.is_draft and EDIT in _perms(user, agreement)
 
 
 def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Managing parties and metadata: the county's coordinators, only while the agreement is a draft."""
-    return agreement.is_draft and user.has_perm(MANAGE, agreement)
+    return agreement.is_draft and MANAGE in _perms(user, agreement)
 
 
 CHECKS = {

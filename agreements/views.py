@@ -116,64 +116,36 @@ def party_choices(agreement) -> tuple:
     return parties, [(p.pk, p.official_name) for p in parties]
 
 
-def _structured_context(agreement, section: Section, can_edit: bool, forms: dict) -> dict:
-    from agreements.forms import AnnexForm, ForumForm, GoalForm, IndicatorForm, MeasureForm
-
-    if section.kind not in ("goals", "forums", "annexes"):
-        return {}
-    parties, choices = party_choices(agreement)
-
-    def form(prefix, cls, **kwargs):
-        if prefix in forms:
-            return forms[prefix]
-        if cls in (GoalForm, MeasureForm, ForumForm):
-            kwargs.update(parties=parties, party_choices=choices)
-        return cls(prefix=prefix, **kwargs)
-
+def _structured_context(agreement, section: Section) -> dict:
     if section.kind == "goals":
-        goals = selectors.goals_of(agreement)
-        if can_edit:
-            for goal in goals:
-                goal.form = form(f"goal-{goal.pk}", GoalForm, instance=goal)
-                goal.new_measure_form = form(f"measure-new-{goal.pk}", MeasureForm)
-                goal.new_indicator_form = form(f"indicator-new-{goal.pk}", IndicatorForm)
-                for measure in goal.measures.all():
-                    measure.form = form(f"measure-{measure.pk}", MeasureForm, instance=measure)
-                for indicator in goal.indicators.all():
-                    indicator.form = form(f"indicator-{indicator.pk}", IndicatorForm, instance=indicator)
-        return {"goals": goals, "new_goal_form": form("goal-new", GoalForm) if can_edit else None}
+        return {"goals": selectors.goals_of(agreement)}
     if section.kind == "forums":
-        forums = selectors.forums_of(agreement)
-        if can_edit:
-            for forum in forums:
-                seats = {seat.party_id: seat.seats for seat in forum.seats.all()}
-                forum.form = form(f"forum-{forum.pk}", ForumForm, instance=forum, seats=seats)
-        return {"forums": forums, "new_forum_form": form("forum-new", ForumForm) if can_edit else None}
-    return {
-        "annexes": list(agreement.annexes.select_related("uploaded_by")),
-        "annex_form": form("annex", AnnexForm) if can_edit else None,
-    }
+        return {"forums": selectors.forums_of(agreement)}
+    if section.kind == "annexes":
+        return {"annexes": list(agreement.annexes.select_related("uploaded_by"))}
+    return {}
 
 
-def render_section(request: HttpRequest, agreement, key: str, *, forms: dict | None = None, status: int = 200):
+def render_section(request: HttpRequest, agreement, key: str):
     section = get_object_or_404(Section, agreement=agreement, key=key)
     section.agreement = agreement
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
     can_comment = permissions.can_comment_agreement(user, agreement)
     my_parties = agreement.parties.filter(organisation__user_roles__user=user.pk).distinct()
+    my_party_choices = [(p.pk, p.official_name) for p in my_parties] if can_comment else []
     context = {
         "agreement": agreement,
         "section": section,
         "template": SECTIONS_BY_KEY.get(section.key),
         "can_edit": can_edit,
         "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
-        "comment_form": CommentForm(parties=my_parties) if can_comment else None,
+        "comment_form": CommentForm(parties=my_parties, party_choices=my_party_choices) if can_comment else None,
         "comments": selectors.section_comments(section),
         "can_comment": can_comment,
-        **_structured_context(agreement, section, can_edit, forms or {}),
+        **_structured_context(agreement, section),
     }
-    return render(request, "agreements/section.html", context, status=status)
+    return render(request, "agreements/section.html", context)
 
 
 def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:

@@ -14,6 +14,8 @@ const copies = [
   ["node_modules/modern-normalize/license", "static/vendor/modern-normalize/LICENSE"],
   ["node_modules/axe-core/axe.min.js", "tests/browser/vendor/axe.min.js"],
   ["node_modules/axe-core/LICENSE", "tests/browser/vendor/axe-LICENSE"],
+  ["node_modules/htmx.org/dist/htmx.min.js", "static/vendor/htmx/htmx.min.js"],
+  ["node_modules/htmx.org/LICENSE", "static/vendor/htmx/LICENSE"],
 ];
 if (!editorOnly) {
   for (const [from, to] of copies) {

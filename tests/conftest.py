@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
 from regions.services import areas_load
@@ -27,6 +28,13 @@ def pytest_runtest_setup(item):
     for marker in SERVICE_MARKERS:
         if item.get_closest_marker(marker):
             require(marker)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages from services and commands are asserted in English; pages follow each request's language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -150,9 +150,10 @@ def test_the_upload_form_shows_the_error_next_to_the_field(client, agreement, al
         headers={"accept-language": "en"},
     )
 
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "The file is not a PDF document" in response.content.decode()
-    assert 'id="annexes"' in response.content.decode()
+    assert "The file is not a PDF document" in html
+    assert "<h1>Add an annex</h1>" in html and 'value="Liite"' in html
 
 
 def test_an_annex_downloads_for_parties_only(client, agreement, alice, dave, settings, tmp_path):
@@ -234,3 +235,15 @@ def test_the_goal_page_runs_the_same_queries_for_1_or_6_goals(client, agreement,
     with CaptureQueriesContext(connection) as six_forums:
         client.get(forums)
     assert len(six_forums.captured_queries) <= len(one.captured_queries) + 2
+
+
+def test_an_edit_form_opens_alone_for_htmx_and_as_a_page_without_it(client, agreement, alice):
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    client.force_login(alice)
+    url = reverse("agreements:goal_save", args=[agreement.pk, goal.pk])
+
+    fragment = client.get(url, headers={"hx-request": "true", "accept-language": "en"}).content.decode()
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+
+    assert fragment.startswith("<form") and 'value="Tavoite"' in fragment
+    assert "<h1>Edit the goal</h1>" in page and 'value="Tavoite"' in page

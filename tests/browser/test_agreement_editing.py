@@ -77,16 +77,18 @@ def test_a_goal_with_an_indicator_is_added_in_the_goal_table(new_page, transacti
     log_in(page, "alice")
     page.goto(f"/agreements/{agreement.pk}/sections/3.2/")
 
-    add_goal = page.locator("details", has=page.get_by_text("Add a goal", exact=True))
-    add_goal.get_by_text("Add a goal", exact=True).click()
+    page.get_by_role("link", name="Add a goal").click()
+    add_goal = page.get_by_role("form", name="Add a goal")  # opened in place by htmx
     add_goal.get_by_label("Goal", exact=True).fill("Työllisyys paranee")
     add_goal.get_by_label("Theme").select_option(label="Employment")
+    add_goal.get_by_role("group", name="Responsible parties").get_by_label("Tampere").check()
     add_goal.get_by_role("button", name="Save").click()
 
     goal = page.locator("article.goal")
     expect(goal.get_by_role("heading", level=3)).to_contain_text("1. Työllisyys paranee")
-    add_indicator = goal.locator("details", has=page.get_by_text("Add an indicator", exact=True))
-    add_indicator.get_by_text("Add an indicator", exact=True).click()
+    expect(goal).to_contain_text("Responsible parties: Tampere")
+    goal.get_by_role("link", name="Add an indicator").click()
+    add_indicator = page.get_by_role("form", name="Add an indicator")
     add_indicator.get_by_label("Indicator", exact=True).fill("Työttömyysaste")
     add_indicator.get_by_label("Unit").fill("%")
     add_indicator.get_by_label("Baseline value").fill("9.1")
@@ -99,3 +101,22 @@ def test_a_goal_with_an_indicator_is_added_in_the_goal_table(new_page, transacti
     expect(row).to_contain_text("9.1 (2024)")
     expect(row).to_contain_text("7 (2029)")
     assert accessibility_violations(page) == []
+
+
+def test_without_javascript_the_goal_form_is_a_page_of_its_own(browser, live_server, transactional_db):
+    agreement = setup_agreement()
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "alice")
+    page.goto(f"/agreements/{agreement.pk}/sections/3.2/")
+
+    page.get_by_role("link", name="Add a goal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a goal")
+    page.get_by_label("Goal", exact=True).fill("Asuminen")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()  # the theme was left out
+    page.get_by_label("Theme").select_option(label="Housing")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator("article.goal h3")).to_contain_text("1. Asuminen")
+    context.close()
