@@ -19,6 +19,7 @@ def pytest_configure(config):
             raise pytest.UsageError("CI=true: the suite runs on PostgreSQL; set DATABASE_URL=postgres://…")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # Browser tests commit data (live server) and flush it afterwards: run them last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
