@@ -9,6 +9,7 @@ services.
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,7 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("created by"),
     )
@@ -124,14 +126,20 @@ class Party(models.Model):
 
 class Section(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sections")
-    key = models.CharField(_("number"), max_length=8)
+    key = models.CharField(
+        _("number"),
+        max_length=8,
+        validators=[RegexValidator(r"^\d{1,2}(\.\d{1,2})*$", _("A section number such as 3.2."))],
+    )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, default="text")
     position = models.PositiveIntegerField(_("position"))
     text = models.TextField(_("text"), blank=True, help_text=_("The current version's text, sanitised HTML."))
     version = models.PositiveIntegerField(_("current version"), default=0)
     updated_at = models.DateTimeField(_("last changed"), null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("section")
@@ -156,7 +164,9 @@ class SectionVersion(models.Model):
     based_on = models.PositiveIntegerField(_("based on version"))
     restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
     resolved_conflict = models.BooleanField(_("resolves a conflict"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
 
     class Meta:
@@ -182,7 +192,9 @@ class Comment(models.Model):
         related_name="replies",
         verbose_name=_("reply to"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     party = models.ForeignKey(
         Party,
         on_delete=models.SET_NULL,
@@ -194,7 +206,9 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("comment")
@@ -350,7 +364,9 @@ class Annex(models.Model):
     file = models.FileField(_("file"), upload_to=annex_path)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -384,7 +400,9 @@ class Event(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     subject = models.CharField(_("about"), max_length=300, blank=True)
 

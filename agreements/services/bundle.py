@@ -10,6 +10,7 @@ import datetime
 import hashlib
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
@@ -30,6 +31,7 @@ from agreements.models import (
     SectionVersion,
 )
 from agreements.sanitize import sanitize_html
+from agreements.services.structured import INDICATOR_FIELDS, validate_pdf
 from regions.models import Organisation
 from users.models import User
 
@@ -247,6 +249,16 @@ def _find_organisation(key: dict[str, str], where: str) -> Organisation:
     return found
 
 
+def _valid(instance, where: str, exclude: tuple[str, ...] = ()):
+    """Saves an object only after the model's own validation (choices, validators, constraints)."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        raise BundleError(f"{where}: {'; '.join(error.messages)}") from None
+    instance.save()
+    return instance
+
+
 def _stamp(model, objects: list, **fields) -> None:
     """Puts back the original times that auto_now(_add) replaced on insert."""
     for obj, values in zip(objects, fields.pop("values"), strict=True):
@@ -268,6 +280,8 @@ def agreement_import(bundle: dict[str, Any]) -> Agreement:
         # Annex files are written before the transaction commits: a failed import removes them.
         for file in stored:
             file.delete(save=False)
+        if isinstance(error, ValidationError):
+            raise BundleError("; ".join(error.messages)) from error
         if isinstance(error, KeyError | TypeError | ValueError):
             raise BundleError(f"the bundle is incomplete or malformed: {error!r}") from error
         raise
@@ -336,30 +350,36 @@ def _import(bundle: dict[str, Any], stored: list) -> Agreement:
             raise BundleError(f"party ref {ref} is used but not listed under parties")
         return parties[ref]
 
-    for data in bundle["sections"]:
-        section = Section.objects.create(
-            agreement=agreement,
-            key=data["key"],
-            title=data["title"],
-            kind=data["kind"],
-            position=data["position"],
-            text=sanitize_html(data["text"]),
-            version=data["version"],
-            updated_at=parse_datetime(data["updated_at"]) if data["updated_at"] else None,
-            updated_by=user(data["updated_by"]),
+    for n, data in enumerate(bundle["sections"]):
+        section = _valid(
+            Section(
+                agreement=agreement,
+                key=data["key"],
+                title=data["title"],
+                kind=data["kind"],
+                position=data["position"],
+                text=sanitize_html(data["text"]),
+                version=data["version"],
+                updated_at=parse_datetime(data["updated_at"]) if data["updated_at"] else None,
+                updated_by=user(data["updated_by"]),
+            ),
+            f"sections[{n}]",
         )
-        versions = SectionVersion.objects.bulk_create(
-            SectionVersion(
-                section=section,
-                number=v["number"],
-                text=sanitize_html(v["text"]),
-                based_on=v["based_on"],
-                restored_from=v["restored_from"],
-                resolved_conflict=v["resolved_conflict"],
-                created_by=user(v["created_by"]),
+        versions = [
+            _valid(
+                SectionVersion(
+                    section=section,
+                    number=v["number"],
+                    text=sanitize_html(v["text"]),
+                    based_on=v["based_on"],
+                    restored_from=v["restored_from"],
+                    resolved_conflict=v["resolved_conflict"],
+                    created_by=user(v["created_by"]),
+                ),
+                f"sections[{n}].versions[{m}]",
             )
-            for v in data["versions"]
-        )
+            for m, v in enumerate(data["versions"])
+        ]
         _stamp(
             SectionVersion,
             versions,
@@ -367,56 +387,70 @@ def _import(bundle: dict[str, Any], stored: list) -> Agreement:
             values=[{"created_at": v["created_at"]} for v in data["versions"]],
         )
         comments: dict[int, Comment] = {}
-        for c in data["comments"]:
-            comment = Comment.objects.create(
-                section=section,
-                parent=comments.get(c["parent"]) if c["parent"] else None,
-                author=user(c["author"]),
-                party=party(c["party"]),
-                text=c["text"],
-                resolved_at=parse_datetime(c["resolved_at"]) if c["resolved_at"] else None,
-                resolved_by=user(c["resolved_by"]),
+        for m, c in enumerate(data["comments"]):
+            comment = _valid(
+                Comment(
+                    section=section,
+                    parent=comments.get(c["parent"]) if c["parent"] else None,
+                    author=user(c["author"]),
+                    party=party(c["party"]),
+                    text=c["text"],
+                    resolved_at=parse_datetime(c["resolved_at"]) if c["resolved_at"] else None,
+                    resolved_by=user(c["resolved_by"]),
+                ),
+                f"sections[{n}].comments[{m}]",
             )
             comments[c["ref"]] = comment
             _stamp(Comment, [comment], names=["created_at"], values=[{"created_at": c["created_at"]}])
-    for data in bundle["goals"]:
-        goal = Goal.objects.create(
-            agreement=agreement,
-            title=data["title"],
-            theme=data["theme"],
-            description=data["description"],
-            position=data["position"],
+    for n, data in enumerate(bundle["goals"]):
+        goal = _valid(
+            Goal(
+                agreement=agreement,
+                title=data["title"],
+                theme=data["theme"],
+                description=data["description"],
+                position=data["position"],
+            ),
+            f"goals[{n}]",
         )
         goal.responsible_parties.set([party(r) for r in data["responsible_parties"]])
         for m in data["measures"]:
-            measure = Measure.objects.create(
-                goal=goal,
-                description=m["description"],
-                position=m["position"],
-                lead_party=party(m["lead_party"]),
-                schedule=m["schedule"],
+            measure = _valid(
+                Measure(
+                    goal=goal,
+                    description=m["description"],
+                    position=m["position"],
+                    lead_party=party(m["lead_party"]),
+                    schedule=m["schedule"],
+                ),
+                f"goals[{n}].measures",
             )
             measure.co_parties.set([party(r) for r in m["co_parties"]])
         for i in data["indicators"]:
-            indicator = Indicator(goal=goal, **i)
-            indicator.full_clean(exclude=["goal"])
-            indicator.save()
-    for data in bundle["forums"]:
-        forum = Forum.objects.create(
-            agreement=agreement,
-            name=data["name"],
-            level=data["level"],
-            chair=party(data["chair"]),
-            meeting_frequency=data["meeting_frequency"],
-            position=data["position"],
+            values = {name: i[name] for name in (*INDICATOR_FIELDS, "position")}
+            _valid(Indicator(goal=goal, **values), f"goals[{n}].indicators")
+    for n, data in enumerate(bundle["forums"]):
+        forum = _valid(
+            Forum(
+                agreement=agreement,
+                name=data["name"],
+                level=data["level"],
+                chair=party(data["chair"]),
+                meeting_frequency=data["meeting_frequency"],
+                position=data["position"],
+            ),
+            f"forums[{n}]",
         )
-        ForumSeat.objects.bulk_create(
-            ForumSeat(forum=forum, party=party(s["party"]), seats=s["seats"]) for s in data["seats"]
-        )
+        for seat in data["seats"]:
+            _valid(ForumSeat(forum=forum, party=party(seat["party"]), seats=seat["seats"]), f"forums[{n}].seats")
     for n, data in enumerate(bundle["annexes"]):
         content = base64.b64decode(data["content_base64"], validate=True)
         if hashlib.sha256(content).hexdigest() != data["sha256"]:
             raise BundleError(f"annexes[{n}]: the content does not match its SHA-256")
+        try:
+            validate_pdf(ContentFile(content, name="annex.pdf"))
+        except ValidationError as error:
+            raise BundleError(f"annexes[{n}]: {'; '.join(error.messages)}") from None
         annex = Annex(
             agreement=agreement,
             title=data["title"],
@@ -426,12 +460,12 @@ def _import(bundle: dict[str, Any], stored: list) -> Agreement:
         )
         annex.file.save(f"{data['sha256'][:16]}.pdf", ContentFile(content), save=False)
         stored.append(annex.file)
-        annex.save()
+        _valid(annex, f"annexes[{n}]")
         _stamp(Annex, [annex], names=["uploaded_at"], values=[{"uploaded_at": data["uploaded_at"]}])
-    events = Event.objects.bulk_create(
-        Event(agreement=agreement, kind=e["kind"], actor=user(e["actor"]), subject=e["subject"])
-        for e in bundle["events"]
-    )
+    events = [
+        _valid(Event(agreement=agreement, kind=e["kind"], actor=user(e["actor"]), subject=e["subject"]), f"events[{n}]")
+        for n, e in enumerate(bundle["events"])
+    ]
     _stamp(Event, events, names=["at"], values=[{"at": e["at"]} for e in bundle["events"]])
     Event.objects.create(agreement=agreement, kind=Event.Kind.IMPORTED, subject=agreement.title)
     Agreement.objects.filter(pk=agreement.pk).update(

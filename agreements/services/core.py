@@ -131,6 +131,8 @@ def _locked_agreement(agreement: Agreement, by: User, check) -> Agreement:
 @transaction.atomic
 def party_add(*, agreement: Agreement, organisation: Organisation, by: User) -> Party:
     agreement = _locked_agreement(agreement, by, permissions.can_manage_agreement)
+    if organisation.kind == Organisation.Kind.COUNTY:
+        raise ValidationError(_("The county that organises the agreement is its only county party."))
     if agreement.parties.filter(organisation=organisation.as_organisation).exists():
         raise ValidationError(_("%(name)s is already a party.") % {"name": organisation.name})
     start = (agreement.parties.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -172,9 +174,11 @@ def _section_write(
     restored_from: int | None = None,
     resolves_conflict: bool = False,
 ) -> SectionVersion | None:
-    section = Section.objects.select_for_update().select_related("agreement").get(pk=section.pk)
-    if not permissions.can_edit_agreement(by, section.agreement):
-        raise PermissionDenied
+    # The agreement first, as every other service: a party's removal or a status change is ordered
+    # against this save. Then the section, whose version is compared.
+    agreement = _locked_agreement(section.agreement, by, permissions.can_edit_agreement)
+    section = Section.objects.select_for_update().get(pk=section.pk, agreement=agreement)
+    section.agreement = agreement
     if section.version != base_version:
         raise SectionConflict(section)
     clean = sanitize_html(text)

@@ -24,6 +24,19 @@ def _next_position(queryset: models.QuerySet) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+def _current(model: type[models.Model], item: models.Model | None, **scope) -> models.Model | None:
+    """The item again, locked, if it still exists within ``scope`` (its agreement); otherwise an error.
+
+    The caller's copy may belong to another agreement or have been deleted since it was read.
+    """
+    if item is None:
+        return None
+    current = model.objects.select_for_update().filter(pk=item.pk, **scope).first()
+    if current is None:
+        raise ValidationError(_("This item was removed meanwhile."))
+    return current
+
+
 def _save(instance: models.Model, values: dict, many: dict | None = None) -> models.Model:
     for name, value in values.items():
         setattr(instance, name, value)
@@ -46,6 +59,7 @@ def goal_save(
     responsible_parties=(),
 ) -> Goal:
     agreement = _locked_agreement(agreement, by, permissions.can_edit_agreement)
+    goal = _current(Goal, goal, agreement=agreement)
     _check_parties(agreement, responsible_parties)
     if goal is None:
         goal = Goal(agreement=agreement, position=_next_position(agreement.goals))
@@ -71,6 +85,8 @@ def measure_save(
     schedule: str = "",
 ) -> Measure:
     agreement = _locked_agreement(goal.agreement, by, permissions.can_edit_agreement)
+    goal = _current(Goal, goal, agreement=agreement)
+    measure = _current(Measure, measure, goal=goal)
     _check_parties(agreement, [lead_party, *co_parties])
     if measure is None:
         measure = Measure(goal=goal, position=_next_position(goal.measures))
@@ -100,6 +116,8 @@ INDICATOR_FIELDS = (
 @transaction.atomic
 def indicator_save(*, goal: Goal, by: User, indicator: Indicator | None = None, **values) -> Indicator:
     agreement = _locked_agreement(goal.agreement, by, permissions.can_edit_agreement)
+    goal = _current(Goal, goal, agreement=agreement)
+    indicator = _current(Indicator, indicator, goal=goal)
     if set(values) - set(INDICATOR_FIELDS):
         raise TypeError(f"unknown indicator fields {set(values) - set(INDICATOR_FIELDS)}")
     if indicator is None:
@@ -124,6 +142,7 @@ def forum_save(
 ) -> Forum:
     """Saves a forum and its member parties; a party with 0 seats is not a member."""
     agreement = _locked_agreement(agreement, by, permissions.can_edit_agreement)
+    forum = _current(Forum, forum, agreement=agreement)
     seats = {party: n for party, n in (seats or {}).items() if n}
     _check_parties(agreement, [chair, *seats])
     if forum is None:
@@ -177,8 +196,8 @@ def validate_pdf(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def annex_add(*, agreement: Agreement, by: User, title: str, upload: UploadedFile) -> Annex:
+    sha256 = validate_pdf(upload)  # before the lock: reading a large file need not hold the agreement
     agreement = _locked_agreement(agreement, by, permissions.can_edit_agreement)
-    sha256 = validate_pdf(upload)
     annex = Annex(
         agreement=agreement, title=title.strip() or upload.name, size=upload.size, sha256=sha256, uploaded_by=by
     )

@@ -149,3 +149,51 @@ def test_a_file_that_is_not_json_names_the_line(tmp_path, areas):
 def test_export_of_a_missing_agreement_says_so(areas):
     with pytest.raises(CommandError, match="there is no agreement 999"):
         call_command("export_agreement", "999")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (lambda b: b["goals"][0].update(theme="not-a-theme"), "goals[0]"),
+        (lambda b: b["sections"][0].update(key="a/b"), "sections[0]"),
+        (lambda b: b["events"][0].update(kind="bogus"), "events[0]"),
+    ],
+)
+def test_an_import_validates_every_object(rich_agreement, tmp_path, spoil, message):
+    bundle = export(rich_agreement)
+    spoil(bundle)
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_agreement", str(path), stdout=io.StringIO())
+    assert Agreement.objects.count() == 1
+
+
+def test_an_imported_annex_must_be_a_pdf(rich_agreement, tmp_path):
+    import base64
+    import hashlib
+
+    bundle = export(rich_agreement)
+    html = b"<html><script>alert(1)</script></html>"
+    bundle["annexes"][0].update(content_base64=base64.b64encode(html).decode(), sha256=hashlib.sha256(html).hexdigest())
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=re.escape("annexes[0]: The file is not a PDF document")):
+        call_command("import_agreement", str(path), stdout=io.StringIO())
+
+
+def test_an_import_reads_only_the_fields_it_knows(rich_agreement, tmp_path):
+    from agreements.models import Indicator
+
+    other = Indicator.objects.get()
+    bundle = export(rich_agreement)
+    bundle["goals"][0]["indicators"][0]["goal_id"] = other.goal_id  # try to attach to an existing goal
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    call_command("import_agreement", str(path), stdout=io.StringIO())
+
+    assert Indicator.objects.filter(goal_id=other.goal_id).count() == 1
+    assert Indicator.objects.count() == 2

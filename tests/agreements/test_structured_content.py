@@ -247,3 +247,27 @@ def test_an_edit_form_opens_alone_for_htmx_and_as_a_page_without_it(client, agre
 
     assert fragment.startswith("<form") and 'value="Tavoite"' in fragment
     assert "<h1>Edit the goal</h1>" in page and 'value="Tavoite"' in page
+
+
+def test_a_service_refuses_an_item_of_another_agreement(agreement, alice, dave):
+    helsinki = start_strategic("90")
+    foreign_goal = goal_save(agreement=helsinki, by=dave, title="Helsingin tavoite", theme="other")
+
+    with pytest.raises(ValidationError, match="removed meanwhile"):
+        goal_save(agreement=agreement, goal=foreign_goal, by=alice, title="Kaapattu", theme="other")
+    foreign_goal.refresh_from_db()
+    assert foreign_goal.title == "Helsingin tavoite"
+
+
+def test_editing_a_goal_someone_just_removed_does_not_bring_it_back(agreement, alice, bob):
+    from agreements.services import structured_delete
+
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    stale = Goal.objects.get(pk=goal.pk)
+    structured_delete(item=goal, by=bob)
+
+    with pytest.raises(ValidationError, match="removed meanwhile"):
+        goal_save(agreement=agreement, goal=stale, by=alice, title="Takaisin", theme="other")
+    with pytest.raises(ValidationError, match="removed meanwhile"):
+        measure_save(goal=stale, by=alice, description="x")
+    assert not Goal.objects.exists()
