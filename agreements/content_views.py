@@ -190,4 +190,6 @@ def annex_download(request: HttpRequest, pk: int, annex_pk: int) -> FileResponse
         annex.file.open("rb"), content_type="application/pdf", as_attachment=False, filename=f"{annex.title}.pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # An uploaded file is shown as a document, never as part of the portal.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; object-src 'none'"
     return response

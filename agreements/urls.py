@@ -1,11 +1,13 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from agreements import content_views, views
 
 app_name = "agreements"
-urlpatterns = [
+public = [path("county/<str:code>/", views.county_agreements, name="county")]
+# Everything else needs a login; a logged-in user who may not see an agreement then gets 404.
+private = [
     path("", views.agreement_list, name="list"),
-    path("county/<str:code>/", views.county_agreements, name="county"),
     path("county/<str:code>/start/", views.agreement_start, name="start"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/parties/", views.parties, name="parties"),
@@ -40,3 +42,4 @@ urlpatterns = [
     path("<int:pk>/annexes/<int:annex_pk>/", content_views.annex_download, name="annex_download"),
     path("<int:pk>/annexes/<int:annex_pk>/remove/", content_views.annex_remove, name="annex_remove"),
 ]
+urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

@@ -29,3 +29,12 @@ def test_the_check_catches_what_it_is_for():
     assert FORBIDDEN["event handler attribute"].search('<button onclick="x()">')
     assert FORBIDDEN["inline script"].search("<script>alert(1)</script>")
     assert not FORBIDDEN["inline script"].search('<script src="/static/x.js" defer></script>')
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/", "/login/"])
+def test_pages_are_served_with_a_strict_content_security_policy(client, areas, url):
+    policy = client.get(url)["Content-Security-Policy"]
+
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy

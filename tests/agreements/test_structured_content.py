@@ -271,3 +271,14 @@ def test_editing_a_goal_someone_just_removed_does_not_bring_it_back(agreement, a
     with pytest.raises(ValidationError, match="removed meanwhile"):
         measure_save(goal=stale, by=alice, description="x")
     assert not Goal.objects.exists()
+
+
+def test_an_annex_is_served_sandboxed(client, agreement, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    annex = annex_add(agreement=agreement, by=alice, title="Liite", upload=upload(PDF))
+    client.force_login(alice)
+
+    response = client.get(reverse("agreements:annex_download", args=[agreement.pk, annex.pk]))
+
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert response["X-Content-Type-Options"] == "nosniff"
