@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agreements import permissions, services
 from agreements.forms import AnnexForm, ForumForm, GoalForm, IndicatorForm, MeasureForm
 from agreements.models import Annex, Forum, Goal, Indicator, Measure
+from agreements.selectors import party_choices
 from agreements.services.structured import INDICATOR_FIELDS
-from agreements.views import party_choices
 
 
 def _back(agreement, key: str, anchor: str = "") -> HttpResponse:

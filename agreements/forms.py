@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import COUNCIL_TERM, Agreement, Party, Theme
+from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
 from regions.models import Municipality
 from yhdyspinta.forms import Form, ModelForm
 
@@ -107,8 +107,6 @@ class GoalForm(PartyChoicesMixin, ModelForm):
     party_fields = ("responsible_parties",)
 
     class Meta:
-        from agreements.models import Goal
-
         model = Goal
         fields = ["title", "theme", "description", "responsible_parties"]
         widgets = {
@@ -121,8 +119,6 @@ class MeasureForm(PartyChoicesMixin, ModelForm):
     party_fields = ("lead_party", "co_parties")
 
     class Meta:
-        from agreements.models import Measure
-
         model = Measure
         fields = ["description", "lead_party", "co_parties", "schedule"]
         widgets = {"co_parties": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
@@ -130,8 +126,6 @@ class MeasureForm(PartyChoicesMixin, ModelForm):
 
 class IndicatorForm(ModelForm):
     class Meta:
-        from agreements.models import Indicator
-
         model = Indicator
         fields = [
             "name",
@@ -150,8 +144,6 @@ class ForumForm(PartyChoicesMixin, ModelForm):
     party_fields = ("chair",)
 
     class Meta:
-        from agreements.models import Forum
-
         model = Forum
         fields = ["name", "level", "chair", "meeting_frequency"]
 

@@ -4,7 +4,10 @@ Permissions are granted on each agreement to the role groups of its parties' org
 ``PARTY_PERMISSIONS_BY_ROLE``) and, for managing it, to the coordinators of its county.
 """
 
+from typing import Literal
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
@@ -32,12 +35,18 @@ START = "regions.start_agreement"
 UserLike = User | AnonymousUser
 
 
+def _forget(agreement: Agreement) -> None:
+    agreement.__dict__.pop("_perms_by_user", None)
+
+
 def party_grant(*, agreement: Agreement, organisation: Organisation) -> None:
+    _forget(agreement)
     for role, perms in PARTY_PERMISSIONS_BY_ROLE.items():
         grant_to_roles(perms=perms, obj=agreement, organisation=organisation, role=role)
 
 
 def party_revoke(*, agreement: Agreement, organisation: Organisation) -> None:
+    _forget(agreement)
     for role, perms in PARTY_PERMISSIONS_BY_ROLE.items():
         revoke_from_roles(perms=perms, obj=agreement, organisation=organisation, role=role)
 
@@ -78,6 +87,7 @@ def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
     return agreement.is_draft and MANAGE in _perms(user, agreement)
 
 
+Action = Literal["view", "comment", "edit", "manage"]
 CHECKS = {
     "view": can_view_agreement,
     "comment": can_comment_agreement,
@@ -86,14 +96,12 @@ CHECKS = {
 }
 
 
-def get_agreement_for_user(user: UserLike, pk: int, *, action: str = "view") -> Agreement:
+def get_agreement_for_user(user: UserLike, pk: int, *, action: Action = "view") -> Agreement:
     """The agreement if ``user`` may do ``action`` to it.
 
     404 when it does not exist or the user may not even see it; 403 (PermissionDenied) when they
     may see it but not do this.
     """
-    from django.core.exceptions import PermissionDenied
-
     agreement = Agreement.objects.select_related("county").filter(pk=pk).first()
     if agreement is None or not can_view_agreement(user, agreement):
         raise Http404

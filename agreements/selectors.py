@@ -98,3 +98,31 @@ def forums_of(agreement: Agreement) -> list:
             Prefetch("seats", queryset=ForumSeat.objects.select_related("party").order_by("party__position"))
         )
     )
+
+
+def party_choices(agreement: Agreement) -> tuple[QuerySet[Party], list[tuple[int, str]]]:
+    """The agreement's parties as a queryset (for validation) and as choices (rendered without queries)."""
+    parties = agreement.parties.all()
+    return parties, [(p.pk, p.official_name) for p in parties]
+
+
+def party_candidates(agreement: Agreement) -> QuerySet:
+    """Organisations that can be added as parties: not yet parties, and no other county than the organiser."""
+    from regions.models import Organisation
+
+    return (
+        Organisation.objects.exclude(pk__in=agreement.parties.values("organisation"))
+        .exclude(kind=Organisation.Kind.COUNTY)
+        .order_by("kind", "name_fi")
+    )
+
+
+def parties_of_user(agreement: Agreement, user: UserLike) -> QuerySet[Party]:
+    """The parties the user speaks for: those whose organisation they hold a role in."""
+    return agreement.parties.filter(organisation__user_roles__user=user.pk).distinct()
+
+
+def counties_coordinated_by(user: UserLike) -> QuerySet[WellbeingCounty]:
+    from users.models import Role
+
+    return WellbeingCounty.objects.filter(user_roles__user=user.pk, user_roles__role=Role.COORDINATOR).distinct()

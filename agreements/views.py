@@ -21,9 +21,8 @@ from agreements.forms import (
 from agreements.models import Comment, Party, Section
 from agreements.sanitize import sanitize_html
 from agreements.template import SECTIONS_BY_KEY
-from regions.models import Organisation, WellbeingCounty
+from regions.models import WellbeingCounty
 from regions.selectors import county_municipalities_on
-from users.models import Role
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -43,7 +42,7 @@ def _conflict_key(section: Section) -> str:
 
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    coordinated = WellbeingCounty.objects.filter(user_roles__user=request.user, user_roles__role=Role.COORDINATOR)
+    coordinated = selectors.counties_coordinated_by(request.user)
     return render(
         request,
         "agreements/list.html",
@@ -110,12 +109,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def party_choices(agreement) -> tuple:
-    """The agreement's parties as a queryset (for validation) and as choices (rendered without queries)."""
-    parties = agreement.parties.all()
-    return parties, [(p.pk, p.official_name) for p in parties]
-
-
 def _structured_context(agreement, section: Section) -> dict:
     if section.kind == "goals":
         return {"goals": selectors.goals_of(agreement)}
@@ -132,7 +125,7 @@ def render_section(request: HttpRequest, agreement, key: str):
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
     can_comment = permissions.can_comment_agreement(user, agreement)
-    my_parties = agreement.parties.filter(organisation__user_roles__user=user.pk).distinct()
+    my_parties = selectors.parties_of_user(agreement, user)
     my_party_choices = [(p.pk, p.official_name) for p in my_parties] if can_comment else []
     context = {
         "agreement": agreement,
@@ -308,7 +301,7 @@ def comment_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         else:
             messages.success(request, _("Your comment was saved."))
     else:
-        messages.error(request, _("Write a comment."))
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(reverse("agreements:section", args=[pk, key]) + "#comments")
 
 
@@ -325,11 +318,7 @@ def parties(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
     can_manage = permissions.can_manage_agreement(request.user, agreement)
     current = agreement.parties.select_related("organisation")
-    candidates = (
-        Organisation.objects.exclude(pk__in=current.values("organisation"))
-        .exclude(kind=Organisation.Kind.COUNTY)
-        .order_by("kind", "name_fi")
-    )
+    candidates = selectors.party_candidates(agreement)
     return render(
         request,
         "agreements/parties.html",
@@ -345,7 +334,7 @@ def parties(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
-    form = PartyAddForm(request.POST, organisations=Organisation.objects.all())
+    form = PartyAddForm(request.POST, organisations=selectors.party_candidates(agreement))
     if form.is_valid():
         try:
             party = services.party_add(
