@@ -127,17 +127,7 @@ class MeasureForm(PartyChoicesMixin, ModelForm):
 class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "target_year",
-            "data_source",
-            "sotkanet_id",
-            "frequency",
-        ]
+        fields = list(Indicator.EDITABLE_FIELDS)
 
 
 class ForumForm(PartyChoicesMixin, ModelForm):

@@ -279,6 +279,19 @@ class Indicator(models.Model):
         COUNCIL_TERM = "council_term", _("Once per council term")
         OTHER = "other", pgettext_lazy("follow-up frequency", "Other")
 
+    # What a user fills in for an indicator (form, service and bundle use the same list).
+    EDITABLE_FIELDS = (
+        "name",
+        "unit",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+        "data_source",
+        "sotkanet_id",
+        "frequency",
+    )
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("indicator"), max_length=300)

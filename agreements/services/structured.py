@@ -100,17 +100,7 @@ def measure_save(
     return measure
 
 
-INDICATOR_FIELDS = (
-    "name",
-    "unit",
-    "baseline_value",
-    "baseline_year",
-    "target_value",
-    "target_year",
-    "data_source",
-    "sotkanet_id",
-    "frequency",
-)
+INDICATOR_FIELDS = Indicator.EDITABLE_FIELDS
 
 
 @transaction.atomic
