@@ -1,45 +1,10 @@
 """A real Celery worker on the local Redis runs our tasks (the production shape of background work)."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def worker():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yhdyspinta.settings"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "--app",
-            "yhdyspinta",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def test_a_worker_runs_a_task_sent_through_redis(worker, settings):
