@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from users.models import OrganisationRole, User
 from users.services import DEMO_PASSWORD
@@ -24,7 +25,8 @@ def test_demo_creates_the_demo_users_and_prints_their_logins(areas):
 
     for username in ("tampere", "nokia", "pirkanmaa", "tampereen-seutu", "kela", "admin"):
         assert username in output
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None
     assert DEMO_PASSWORD in output
     roles = {
         (r.user.username, r.organisation.name_fi, r.role)
