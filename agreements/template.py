@@ -19,10 +19,6 @@ class SectionTemplate:
     guidance: Promise
     kind: str = "text"
 
-    @property
-    def depth(self) -> int:
-        return self.key.count(".")
-
     def title(self, language: str) -> str:
         return self.title_sv if language == "sv" else self.title_fi
 
