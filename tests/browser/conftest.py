@@ -10,10 +10,6 @@ import pytest
 
 from tests.services import CHROMIUM
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
-# synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,6 +36,9 @@ def browser():
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are
+    # still synchronous and safe. Only while the browser runs: subprocesses must not inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -47,6 +46,7 @@ def browser():
         # While Playwright's event loop runs, Django keeps connections per async context: the ones
         # the browser tests used must be closed here, or the test database cannot be dropped.
         connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def expected(console_text: str) -> bool:
