@@ -87,12 +87,18 @@ def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
     return agreement.is_draft and MANAGE in _perms(user, agreement)
 
 
-Action = Literal["view", "comment", "edit", "manage"]
+def can_audit_agreement(user: UserLike, agreement: Agreement) -> bool:
+    """Reading the agreement's audit log: those who manage it, in every state."""
+    return MANAGE in _perms(user, agreement)
+
+
+Action = Literal["view", "comment", "edit", "manage", "audit"]
 CHECKS = {
     "view": can_view_agreement,
     "comment": can_comment_agreement,
     "edit": can_edit_agreement,
     "manage": can_manage_agreement,
+    "audit": can_audit_agreement,
 }
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from agreements import content_views, views
+from audit.views import agreement_audit_log
 
 app_name = "agreements"
 public = [path("county/<str:code>/", views.county_agreements, name="county")]
@@ -10,6 +11,7 @@ private = [
     path("", views.agreement_list, name="list"),
     path("county/<str:code>/start/", views.agreement_start, name="start"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/audit/", agreement_audit_log, name="audit"),
     path("<int:pk>/parties/", views.parties, name="parties"),
     path("<int:pk>/parties/add/", views.party_add, name="party_add"),
     path("<int:pk>/parties/<int:party_pk>/", views.party_update, name="party_update"),

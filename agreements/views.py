@@ -105,6 +105,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "overview": selectors.agreement_overview(agreement),
             "can_manage": permissions.can_manage_agreement(request.user, agreement),
+            "can_audit": permissions.can_audit_agreement(request.user, agreement),
         },
     )
 

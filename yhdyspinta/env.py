@@ -1,6 +1,7 @@
 """Reading settings from the environment. A malformed value stops start-up with its name."""
 
 import os
+from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choices(name: str, choices: Iterable[str], default: list[str]) -> list[str]:
+    """A comma-separated list whose every item must be one of ``choices`` (case-insensitive)."""
+    allowed = list(choices)
+    values = [value.lower() for value in env_list(name, default)]
+    for value in values:
+        if value not in allowed:
+            raise ImproperlyConfigured(f"{name} may list only {', '.join(allowed)}; {value!r} is none of them.")
+    return values

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.env import env, env_bool, env_int, env_list
+from yhdyspinta.env import env, env_bool, env_choices, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,10 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "users",
     "regions",
     "agreements",
     "tym",
+    "audit",
+    "yhdyspinta",  # project-wide commands: backup, restore
 ]
 
 MIDDLEWARE = [
@@ -55,9 +59,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After OTPMiddleware and MessageMiddleware: it reads the OTP state and leaves a message.
+    "users.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "yhdyspinta.urls"
@@ -94,7 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "users.backends.UserBackend",  # Django's ModelBackend, with the two-factor state loaded alongside
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -121,6 +129,14 @@ LOGOUT_REDIRECT_URL = "home"
 # Guardian's anonymous user lets permission checks treat anonymous visitors like any other user.
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
+
+# Two-factor authentication (TOTP, django-otp) is optional for everyone; TWO_FACTOR_REQUIRED_FOR
+# lists who must use it: "superuser" (portal admins) and any of the organisation roles.
+TWO_FACTOR_CHOICES = ("superuser", "coordinator", "admin", "official", "signatory")
+TWO_FACTOR_REQUIRED_FOR = env_choices("TWO_FACTOR_REQUIRED_FOR", TWO_FACTOR_CHOICES, [])
+OTP_TOTP_ISSUER = "Yhdyspinta"
+# Admins may remove a lost device in the admin, but never see another user's secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Finnish first; Swedish is the other official language; English for everyone else.
 LANGUAGE_CODE = "fi"

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from users import views as users_views
 from yhdyspinta import views
-from yhdyspinta.forms import LoginForm
+from yhdyspinta.forms import AdminLoginForm, LoginForm
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,10 +16,12 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
+    path("login/verify/", users_views.two_factor_verify, name="two_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("regions.urls")),
     path("me/", include("users.urls")),
     path("agreements/", include("agreements.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -94,6 +94,7 @@ CASES = {
     "agreements:county": ("get", None, False, lambda a: [a.county.code], {}),
     "agreements:start": ("get", "start", True, lambda a: [a.county.code], {}),
     "agreements:detail": ("get", VIEW, True, lambda a: [a.pk], {}),
+    "agreements:audit": ("get", MANAGE, True, lambda a: [a.pk], {}),
     "agreements:parties": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:party_add": (
         "post",

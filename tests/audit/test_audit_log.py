@@ -1,0 +1,240 @@
+"""The audit log: every write recorded by the database, with who, when and from where; append-only."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import Agreement, Goal
+from agreements.services import goal_save
+from audit.models import AuditEntry
+from audit.triggers import audited_tables
+from regions.models import Municipality
+from tests.agreements.factories import start_strategic
+from users.models import Role
+from users.services import organisation_role_grant, organisation_role_revoke
+
+ADDRESS = "10.20.30.40"
+
+
+@pytest.fixture
+def since(db) -> int:
+    """Entries before the test (the area data, earlier transactional tests) are not the test's."""
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@pytest.fixture
+def agreement(carol):
+    return start_strategic("08")
+
+
+def entries(since: int, **filters):
+    return AuditEntry.objects.filter(id__gt=since, **filters).order_by("id")
+
+
+def test_an_edit_in_the_browser_is_recorded_with_who_when_where_and_a_version_reference(
+    client, alice, agreement, since
+):
+    client.force_login(alice)
+    url = reverse("agreements:section_save", args=[agreement.pk, "2"])
+    client.post(url, {"text": "<p>Uusi teksti</p>", "base_version": 0}, REMOTE_ADDR=ADDRESS)
+
+    section = entries(since, table="agreements_section", action="update").get()
+    assert (section.actor, section.actor_id, section.ip) == ("alice", alice.pk, ADDRESS)
+    assert section.agreement_id == agreement.pk
+    assert section.source == f"POST {url}"
+    assert section.changes["version"] == [0, 1]
+    # The text itself is not copied into the log: the version number refers to it.
+    assert section.changes["text"][1] == "[redacted]"
+    assert "Uusi teksti" not in str(section.changes)
+    version = entries(since, table="agreements_sectionversion", action="insert").get()
+    assert version.changes["number"] == [None, 1]
+    assert version.actor == "alice"
+
+
+def test_queryset_updates_and_deletes_are_recorded_too(agreement, carol, since):
+    goal = goal_save(agreement=agreement, by=carol, title="Asuminen", theme="housing")
+
+    Agreement.objects.filter(pk=agreement.pk).update(title="Uusi nimi")
+    Goal.objects.filter(pk=goal.pk).delete()
+
+    update = entries(since, table="agreements_agreement", action="update", changes__has_key="title").get()
+    assert update.changes["title"] == [agreement.title, "Uusi nimi"]
+    assert update.object_id == str(agreement.pk)
+    delete = entries(since, table="agreements_goal", action="delete").get()
+    assert delete.agreement_id == agreement.pk
+    assert delete.changes["title"] == ["Asuminen", None]
+
+
+def test_an_update_that_changes_nothing_records_nothing(agreement, since):
+    Agreement.objects.filter(pk=agreement.pk).update(title=agreement.title)
+    assert not entries(since).exists()
+
+
+def test_role_grants_and_revokes_are_recorded_as_permission_changes(alice, since):
+    nokia = Municipality.objects.get(code="536").as_organisation
+    organisation_role_grant(user=alice, organisation=nokia, role=Role.OFFICIAL)
+    organisation_role_revoke(user=alice, organisation=nokia, role=Role.OFFICIAL)
+
+    membership = entries(since, table="users_user_groups")
+    assert list(membership.values_list("action", flat=True)) == ["insert", "delete"]
+    assert {tuple(e.changes["user_id"]) for e in membership} == {(None, alice.pk), (alice.pk, None)}
+
+
+def test_granting_an_agreement_permission_names_the_agreement(carol, since):
+    agreement = start_strategic("08")
+    granted = entries(since, table="agreements_agreementgroupobjectpermission", action="insert")
+    assert granted.count() > 0
+    assert set(granted.values_list("agreement_id", flat=True)) == {agreement.pk}
+
+
+def test_logins_failed_logins_and_logouts_are_recorded(client, alice, since):
+    login = reverse("login")
+    client.post(login, {"username": "alice", "password": "wrong password"}, REMOTE_ADDR=ADDRESS)
+    client.post(login, {"username": "alice", "password": "correct horse battery staple"}, REMOTE_ADDR=ADDRESS)
+    client.post(reverse("logout"), REMOTE_ADDR=ADDRESS)
+
+    recorded = list(
+        entries(since).exclude(action__in=["insert", "update", "delete"]).values_list("action", "actor", "ip")
+    )
+    assert recorded == [
+        ("login_failed", "alice", ADDRESS),
+        ("login", "alice", ADDRESS),
+        ("logout", "alice", ADDRESS),
+    ]
+    failed = entries(since, action="login_failed").get()
+    assert failed.actor_id is None
+    assert "wrong password" not in str(failed.changes)
+
+
+def test_a_lockout_is_recorded(client, alice, settings, since):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "alice", "password": "nope"}, REMOTE_ADDR=ADDRESS)
+    assert entries(since, action="locked_out", actor="alice", ip=ADDRESS).exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE audit_entry SET actor = 'someone else'", "DELETE FROM audit_entry"],
+    ids=["update", "delete"],
+)
+def test_entries_cannot_be_changed_or_deleted_in_the_database(agreement, sql):
+    assert AuditEntry.objects.exists()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def test_entries_cannot_be_changed_through_the_orm_either(agreement):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.all().delete()
+
+
+@pytest.mark.postgres
+def test_the_log_cannot_be_truncated(agreement):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_entry")
+
+
+def test_the_admin_shows_entries_but_cannot_add_change_or_delete_them(client, admin_user, agreement):
+    client.force_login(admin_user)
+    entry = AuditEntry.objects.filter(agreement_id=agreement.pk).first()
+    assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+    change = client.post(reverse("admin:audit_auditentry_change", args=[entry.pk]), {"actor": "x"})
+    assert change.status_code == 403 or AuditEntry.objects.get(pk=entry.pk).actor == entry.actor
+    assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_every_table_of_the_audited_apps_has_its_trigger(db):
+    tables = {a.table for a in audited_tables()}
+    assert {"agreements_agreement", "agreements_sectionversion", "users_user_groups", "regions_municipality"} <= tables
+    assert {"guardian_userobjectpermission", "agreements_agreementgroupobjectpermission", "auth_group"} <= tables
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE tgname = 'audit_row'"
+            )
+            triggered = {row[0] for row in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_row_%'")
+            triggered = {row[0] for row in cursor.fetchall()}
+    assert tables == triggered
+
+
+# --- Reading the log ---------------------------------------------------------------------------
+
+
+def test_the_coordinator_reads_their_agreements_log(client, carol, alice, agreement):
+    client.force_login(alice)
+    client.post(reverse("agreements:section_save", args=[agreement.pk, "2"]), {"text": "<p>A</p>", "base_version": 0})
+    other = start_strategic("90")
+    client.force_login(carol)
+
+    page = client.get(reverse("agreements:audit", args=[agreement.pk]), headers={"accept-language": "en"})
+
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert any(r.entry.actor == "alice" and r.entry.table == "agreements_section" for r in rows)
+    assert all(r.entry.agreement_id == agreement.pk for r in rows)
+    assert other.pk != agreement.pk
+    assert b"Section #" in page.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("alice", 403), ("sam", 403), ("dave", 404), ("carol", 200), ("admin_user", 200)]
+)
+def test_who_may_read_an_agreements_log(client, request, agreement, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("agreements:audit", args=[agreement.pk])).status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [("alice", 404), ("carol", 404), ("olga", 404), ("admin_user", 200)])
+def test_only_admins_read_the_whole_log(client, request, areas, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("audit:list")).status_code == status
+
+
+def test_admins_filter_the_log(client, admin_user, alice, since):
+    client.post(reverse("login"), {"username": "alice", "password": "nope"}, REMOTE_ADDR=ADDRESS)
+    client.force_login(admin_user)
+
+    failed = client.get(reverse("audit:list"), {"action": "login_failed", "ip": ADDRESS})
+    permissions = client.get(reverse("audit:list"), {"table": "permissions"})
+
+    assert [r.entry.action for r in failed.context["rows"]] == ["login_failed"]
+    assert {r.is_permission for r in permissions.context["rows"]} == {True}
+
+
+def test_a_backwards_date_range_is_explained_next_to_the_field(client, admin_user):
+    client.force_login(admin_user)
+    today = datetime.date.today()
+    page = client.get(
+        reverse("audit:list"),
+        {"since": today, "until": today - datetime.timedelta(days=1)},
+        headers={"accept-language": "en"},
+    )
+    assert page.context["form"].errors == {"until": ["The end date is before the start date."]}
+    html = page.content.decode()
+    field = html[html.index('name="until"') - 400 : html.index('name="until"') + 600]
+    assert 'aria-invalid="true"' in field
+    assert "The end date is before the start date." in field
+
+
+def test_the_log_page_runs_the_same_number_of_queries_however_long_it_is(
+    client, admin_user, agreement, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    url = reverse("agreements:audit", args=[agreement.pk])
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(60):
+        Agreement.objects.filter(pk=agreement.pk).update(title=f"Nimi {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.context["page"].paginator.count > 60
+    assert len(many) == len(few)
