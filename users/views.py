@@ -36,6 +36,12 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "users/me.html", {"organisations": organisations})
 
 
+def _second_factor_login(request: HttpRequest, device) -> None:
+    django_otp.login(request, device)
+    # A new session key for the fully logged-in session, as at the password step.
+    request.session.cycle_key()
+
+
 @never_cache
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -48,8 +54,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             # The code just entered is the second factor of this session too.
-            django_otp.login(request, device)
-            request.session.cycle_key()
+            _second_factor_login(request, device)
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("users:two_factor")
     return _two_factor_page(request, form)
@@ -123,8 +128,6 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("code", error)
         else:
-            django_otp.login(request, device)
-            # A new session key for the fully logged-in session, as at the password step.
-            request.session.cycle_key()
+            _second_factor_login(request, device)
             return redirect(next_url)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
