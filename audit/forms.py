@@ -19,8 +19,9 @@ class FilterForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All")), *AuditEntry.Action.choices]
         self.fields["table"].choices = [("", _("All")), *table_choices()]
-        if not with_agreement:
+        if not with_agreement:  # one agreement's log, for its coordinators: no addresses either
             del self.fields["agreement"]
+            del self.fields["ip"]
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,9 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logged out")
         LOCKED_OUT = "locked_out", _("locked out")
+        TWO_FACTOR_VERIFIED = "2fa_verified", _("entered a valid two-factor code")
+        TWO_FACTOR_FAILED = "2fa_failed", _("entered a wrong two-factor code")
+        RESTORED = "restored", _("restored from a backup")
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("time"))

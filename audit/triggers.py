@@ -50,6 +50,8 @@ PERMISSION_TABLES = {
     "guardian_groupobjectpermission",
     "agreements_agreementuserobjectpermission",
     "agreements_agreementgroupobjectpermission",
+    "regions_organisationuserobjectpermission",
+    "regions_organisationgroupobjectpermission",
 }
 
 
@@ -256,9 +258,10 @@ END""",
 # --- Installing ---------------------------------------------------------------------------------
 
 
-def statements(vendor: str) -> list[str]:
-    """Every statement that (re)creates the triggers, one statement per item."""
-    tables = audited_tables()
+def statements(vendor: str, existing: set[str] | None = None) -> list[str]:
+    """Every statement that (re)creates the triggers, one statement per item; only for the tables
+    in ``existing`` when given (a partial ``migrate`` may not have created them all yet)."""
+    tables = [a for a in audited_tables() if existing is None or a.table in existing]
     if vendor == "postgresql":
         return [POSTGRES_SETUP, *(_postgres_trigger(a) for a in tables)]
     if vendor == "sqlite":
@@ -272,12 +275,27 @@ def statements(vendor: str) -> list[str]:
 def install(using: str = "default") -> int:
     """(Re)create every audit trigger; returns how many tables are audited."""
     connection = connections[using]
-    if "audit_entry" not in connection.introspection.table_names():
+    existing = set(connection.introspection.table_names())
+    if "audit_entry" not in existing:
         return 0
     with connection.cursor() as cursor:
-        for sql in statements(connection.vendor):
+        for sql in statements(connection.vendor, existing):
             cursor.execute(sql)
-    return len(audited_tables())
+    return len([a for a in audited_tables() if a.table in existing])
+
+
+def uninstall(schema_editor) -> None:
+    """Remove every audit trigger and function (the audit app's migration, reversed)."""
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS audit_row() CASCADE")
+        schema_editor.execute("DROP FUNCTION IF EXISTS audit_entry_refuse() CASCADE")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'")
+        names = [row[0] for row in cursor.fetchall()]
+    for name in names:
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
 def install_after_migrate(sender, using="default", **kwargs) -> None:

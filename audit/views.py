@@ -28,5 +28,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def agreement_audit_log(request: HttpRequest, pk: int) -> HttpResponse:
     """One agreement's log, for those who manage it."""
     agreement = get_agreement_for_user(request.user, pk, action="audit")
+    # Addresses are personal data of other organisations' people: the whole log (admins) shows them.
     form = FilterForm(request.GET or None, with_agreement=False)
     return render(request, "audit/log.html", {**_page(request, form, agreement.pk), "agreement": agreement})

@@ -31,8 +31,9 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        path = request.path_info
-        if path.startswith(settings.STATIC_URL) or path in (reverse("logout"), reverse("set_language")):
+        # request.path, like reverse(), includes the script prefix when the portal runs under one.
+        path = request.path
+        if request.path_info.startswith(settings.STATIC_URL) or path in (reverse("logout"), reverse("set_language")):
             return None
         has_device = getattr(user, "has_two_factor_device", None)  # loaded with the user by UserBackend
         if has_device is None:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_event_record
 from users.forms import TwoFactorCodeForm
 from users.permissions import can_remove_two_factor_device, two_factor_required
 from users.selectors import organisation_roles_for_user, two_factor_device_for_user
@@ -126,8 +128,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         try:
             device = two_factor_device_verify(user=request.user, token=form.cleaned_data["code"])
         except ValidationError as error:
+            audit_event_record(action=AuditEntry.Action.TWO_FACTOR_FAILED, request=request, user=request.user)
             form.add_error("code", error)
         else:
             _second_factor_login(request, device)
+            audit_event_record(action=AuditEntry.Action.TWO_FACTOR_VERIFIED, request=request, user=request.user)
             return redirect(next_url)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})

@@ -114,8 +114,68 @@ def _safe_members(archive: tarfile.TarFile, target: Path):
         yield member
 
 
+AUDIT_FIELDS = (
+    "id",
+    "at",
+    "action",
+    "table",
+    "object_id",
+    "agreement_id",
+    "changes",
+    "actor_id",
+    "actor",
+    "ip",
+    "source",
+)
+
+
+def _audit_entries_save(path: Path) -> None:
+    """Every audit entry as one JSON line: the log is never rolled back with the data."""
+    from audit.models import AuditEntry
+
+    with path.open("w", encoding="utf-8") as f:
+        for entry in AuditEntry.objects.order_by("id").values(*AUDIT_FIELDS).iterator(chunk_size=2000):
+            f.write(json.dumps({**entry, "at": entry["at"].isoformat()}) + "\n")
+
+
+def _audit_entries_return(path: Path, using: str) -> int:
+    """Put back the entries written after the backup was taken; returns how many."""
+    from django.db.models import Max
+
+    from audit.models import AuditEntry
+
+    restored_until = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
+    batch, returned = [], 0
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            data = json.loads(line)
+            if data["id"] <= restored_until:
+                continue
+            batch.append(AuditEntry(**{**data, "at": datetime.datetime.fromisoformat(data["at"])}))
+            if len(batch) == 1000:
+                returned += len(AuditEntry.objects.bulk_create(batch))
+                batch = []
+    returned += len(AuditEntry.objects.bulk_create(batch))
+    connection = connections[using]
+    if returned and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('audit_entry', 'id'), (SELECT max(id) FROM audit_entry))"
+            )
+    return returned
+
+
 def backup_restore(*, folder: Path, using: str = "default") -> dict:
-    """Replace the database and the media with the backup in ``folder``; all checks come first."""
+    """Replace the database and the media with the backup in ``folder``; all checks come first.
+
+    The audit log is not rolled back: entries written since the backup are put back after the
+    restore, followed by an entry for the restore itself, and the audit triggers are reinstalled
+    as this version of the code defines them.
+    """
+    from audit import triggers
+    from audit.models import AuditEntry
+    from audit.services import audit_event_record
+
     connection = connections[using]
     vendor = connection.vendor
     manifest = _checked_manifest(folder, vendor)
@@ -123,6 +183,7 @@ def backup_restore(*, folder: Path, using: str = "default") -> dict:
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
     try:
+        _audit_entries_save(staging / "audit.jsonl")
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             # The "data" filter (Python 3.11.4+) on top of our own check of every member's path.
             extra = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
@@ -156,6 +217,16 @@ def backup_restore(*, folder: Path, using: str = "default") -> dict:
             media_root.rename(previous)
         restored.rename(media_root)
         shutil.rmtree(previous, ignore_errors=True)
+        triggers.install(using)
+        returned = _audit_entries_return(staging / "audit.jsonl", using)
+        audit_event_record(
+            action=AuditEntry.Action.RESTORED,
+            changes={
+                "backup": [None, str(folder)],
+                "taken": [None, manifest["created_at"]],
+                "entries_kept": [None, returned],
+            },
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

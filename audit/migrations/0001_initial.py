@@ -46,6 +46,9 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
+    from audit.triggers import uninstall
+
+    uninstall(schema_editor)
     schema_editor.execute("DROP TABLE audit_entry")
 
 

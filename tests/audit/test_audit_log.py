@@ -170,7 +170,11 @@ def test_every_table_of_the_audited_apps_has_its_trigger(db):
 
 def test_the_coordinator_reads_their_agreements_log(client, carol, alice, agreement):
     client.force_login(alice)
-    client.post(reverse("agreements:section_save", args=[agreement.pk, "2"]), {"text": "<p>A</p>", "base_version": 0})
+    client.post(
+        reverse("agreements:section_save", args=[agreement.pk, "2"]),
+        {"text": "<p>A</p>", "base_version": 0},
+        REMOTE_ADDR=ADDRESS,
+    )
     other = start_strategic("90")
     client.force_login(carol)
 
@@ -182,6 +186,8 @@ def test_the_coordinator_reads_their_agreements_log(client, carol, alice, agreem
     assert all(r.entry.agreement_id == agreement.pk for r in rows)
     assert other.pk != agreement.pk
     assert b"Section #" in page.content
+    # Other organisations' people's addresses are for the admins' log only.
+    assert ADDRESS.encode() not in page.content
 
 
 @pytest.mark.parametrize(
@@ -238,3 +244,47 @@ def test_the_log_page_runs_the_same_number_of_queries_however_long_it_is(
         page = client.get(url)
     assert page.context["page"].paginator.count > 60
     assert len(many) == len(few)
+
+
+def test_codes_at_the_second_step_are_recorded_wrong_and_right(client, alice, since):
+    from tests.users.test_two_factor import code, log_in, turn_on, wait_out_throttling, wrong_code
+
+    device = turn_on(alice)
+    log_in(client, alice)
+    client.post(reverse("two_factor_verify"), {"code": wrong_code(device)}, REMOTE_ADDR=ADDRESS)
+    wait_out_throttling(device)
+    client.post(reverse("two_factor_verify"), {"code": code(device)}, REMOTE_ADDR=ADDRESS)
+
+    events = entries(since, action__in=["2fa_failed", "2fa_verified"]).values_list("action", "actor", "ip")
+    assert list(events) == [("2fa_failed", "alice", ADDRESS), ("2fa_verified", "alice", ADDRESS)]
+
+
+def test_sessions_signed_with_an_old_secret_key_still_load_and_are_recorded(client, alice, settings, since):
+    """Loading the user re-keys such a session, a write while the acting user is being found."""
+    client.force_login(alice)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 20
+
+    assert client.get(reverse("users:me")).status_code == 200
+
+
+def test_a_request_does_not_lend_its_user_to_later_writes(client, alice, agreement, since):
+    client.force_login(alice)
+    client.post(reverse("agreements:section_save", args=[agreement.pk, "2"]), {"text": "<p>A</p>", "base_version": 0})
+
+    # After the request, on the same connection: a write by no request, in a form the wrapper sees.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH t AS (SELECT 1) UPDATE agreements_agreement SET title = %s WHERE id = %s", ["Myöhemmin", agreement.pk]
+        )
+
+    later = entries(since, table="agreements_agreement", changes__has_key="title").get()
+    assert (later.actor, later.actor_id, later.ip) == ("", None, "")
+
+
+def test_triggers_are_installed_only_on_tables_that_exist(db):
+    from audit.triggers import statements
+
+    partial = statements(connection.vendor, {"audit_entry", "agreements_agreement"})
+    assert any("agreements_agreement" in s for s in partial)
+    assert not any("agreements_goal" in s for s in partial)
