@@ -166,16 +166,23 @@ END $$;
 """
 
 
-def _postgres_agreement_query(audited: Audited) -> str:
+def _agreement_expression(audited: Audited, column) -> str | None:
+    """SQL for the agreement's id, following the foreign keys from the row; ``column(name)`` is how
+    the dialect reads one of the row's own columns. None when the table belongs to no agreement."""
     if audited.to_agreement is None:
-        return ""
+        return None
     if audited.to_agreement == ():
-        return f"SELECT ($1 ->> '{audited.pk}')::bigint"
-    (first_column, *_), hops = audited.to_agreement[0], audited.to_agreement
-    expression = f"($1 ->> '{first_column}')::bigint"
+        return column(audited.pk)
+    hops = audited.to_agreement
+    expression = column(hops[0][0])
     for (_column, table, key), (next_column, _t, _k) in zip(hops, hops[1:], strict=False):
         expression = f'(SELECT "{next_column}" FROM "{table}" WHERE "{key}" = {expression})'
-    return f"SELECT {expression}"
+    return expression
+
+
+def _postgres_agreement_query(audited: Audited) -> str:
+    expression = _agreement_expression(audited, lambda name: f"($1 ->> '{name}')::bigint")
+    return "" if expression is None else f"SELECT {expression}"
 
 
 def _postgres_trigger(audited: Audited) -> str:
@@ -210,15 +217,7 @@ SQLITE_SETUP = [
 
 
 def _sqlite_agreement_expression(audited: Audited, row: str) -> str:
-    if audited.to_agreement is None:
-        return "NULL"
-    if audited.to_agreement == ():
-        return f'{row}."{audited.pk}"'
-    hops = audited.to_agreement
-    expression = f'{row}."{hops[0][0]}"'
-    for (_column, table, key), (next_column, _t, _k) in zip(hops, hops[1:], strict=False):
-        expression = f'(SELECT "{next_column}" FROM "{table}" WHERE "{key}" = {expression})'
-    return expression
+    return _agreement_expression(audited, lambda name: f'{row}."{name}"') or "NULL"
 
 
 def _sqlite_trigger(audited: Audited, operation: str) -> list[str]:

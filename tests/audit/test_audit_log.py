@@ -51,6 +51,7 @@ def test_an_edit_in_the_browser_is_recorded_with_who_when_where_and_a_version_re
     assert "Uusi teksti" not in str(section.changes)
     version = entries(since, table="agreements_sectionversion", action="insert").get()
     assert version.changes["number"] == [None, 1]
+    assert version.agreement_id == agreement.pk  # two foreign keys away: version → section → agreement
     assert version.actor == "alice"
 
 
