@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -33,6 +34,25 @@ class Theme(models.TextChoices):
     PREPAREDNESS = "preparedness", _("Preparedness and security")
     IMMIGRATION = "immigration", _("Immigration and integration")
     OTHER = "other", _("Other")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_change_stamp(self) -> "AgreementQuerySet":
+        """Annotates ``change_stamp``: the id of the agreement's newest audit log entry.
+
+        The audit triggers write an entry, in the same transaction, for every change to the agreement
+        or to anything that belongs to it (sections, comments, goals, parties, permissions …), and
+        commit one agreement's entries in id order, so the stamp names the agreement's state: rendered
+        fragments are keyed by it (``yhdyspinta.fragments``, which is emptied when ids may start
+        again: after ``migrate`` and ``restore``). Read it in the same query as the agreement, before
+        its contents. None when the agreement has no entry (a trigger is missing): nothing is cached.
+        Only for a query whose main table is the agreement's own (the SQL names it).
+        """
+        # Raw SQL: the ORM's compilation of this subquery cost more than the query itself.
+        newest = RawSQL(
+            'SELECT id FROM audit_entry WHERE agreement_id = "agreements_agreement"."id" ORDER BY id DESC LIMIT 1', ()
+        )
+        return self.annotate(change_stamp=newest)
 
 
 class Agreement(models.Model):
@@ -74,6 +94,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement")

@@ -6,13 +6,16 @@ Permissions are granted on each agreement to the role groups of its parties' org
 
 from typing import Literal
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
-from agreements.models import Agreement, AgreementGroupObjectPermission, AgreementUserObjectPermission
+from agreements.models import Agreement, AgreementGroupObjectPermission, AgreementUserObjectPermission, Party
 from regions.models import Organisation, WellbeingCounty
 from users.models import Role, User
 from users.permissions import grant_to_roles, revoke_from_roles
@@ -36,7 +39,8 @@ UserLike = User | AnonymousUser
 
 
 def _forget(agreement: Agreement) -> None:
-    agreement.__dict__.pop("_perms_by_user", None)
+    agreement.__dict__.pop("_standing", None)
+    agreement.__dict__.pop("standing_of", None)
 
 
 def party_grant(*, agreement: Agreement, organisation: Organisation) -> None:
@@ -59,14 +63,88 @@ def can_start_agreement(user: UserLike, county: WellbeingCounty) -> bool:
     return user.has_perm(START, county.as_organisation)
 
 
+# A reader's standing in an agreement: the permissions guardian grants them on it (to them or to
+# their groups) and the parties they speak for. Every agreement page needs both, so they are read as
+# columns of the query that fetches the agreement (``get_agreement_for_user``), not in queries of
+# their own. The permissions come as a bit mask of the agreement's permission codenames.
+_GRANTED_SQL = """SELECT coalesce(sum(DISTINCT g.bit), 0) FROM (
+  SELECT {bit} AS bit FROM {permission} p JOIN {by_user} o ON o.permission_id = p.id
+   WHERE p.content_type_id = %s AND o.content_object_id = {agreement}.id AND o.user_id = %s
+  UNION
+  SELECT {bit} AS bit FROM {permission} p JOIN {by_group} o ON o.permission_id = p.id
+    JOIN {memberships} m ON m.group_id = o.group_id
+   WHERE p.content_type_id = %s AND o.content_object_id = {agreement}.id AND m.user_id = %s
+) g"""
+_PARTIES_SQL = """SELECT {aggregate} FROM {party} p
+ WHERE p.agreement_id = {agreement}.id
+   AND EXISTS (SELECT 1 FROM {role} r WHERE r.organisation_id = p.organisation_id AND r.user_id = %s)"""
+_ID_LIST = {"postgresql": "string_agg(p.id::text, ',')", "sqlite": "group_concat(p.id, ',')"}
+
+
+def _codenames() -> list[str]:
+    meta = Agreement._meta
+    return [f"{action}_{meta.model_name}" for action in meta.default_permissions] + [c for c, _ in meta.permissions]
+
+
+def _standing(user: User) -> dict[str, RawSQL]:
+    from users.models import OrganisationRole
+
+    quote = connection.ops.quote_name
+    tables = {
+        "agreement": quote(Agreement._meta.db_table),
+        "permission": quote(Permission._meta.db_table),
+        "by_user": quote(AgreementUserObjectPermission._meta.db_table),
+        "by_group": quote(AgreementGroupObjectPermission._meta.db_table),
+        "memberships": quote(User.groups.through._meta.db_table),
+        "party": quote(Party._meta.db_table),
+        "role": quote(OrganisationRole._meta.db_table),
+    }
+    bit = "CASE p.codename " + " ".join(f"WHEN '{c}' THEN {1 << n}" for n, c in enumerate(_codenames())) + " END"
+    content_type = ContentType.objects.get_for_model(Agreement).pk
+    return {
+        "granted_bits": RawSQL(_GRANTED_SQL.format(bit=bit, **tables), [content_type, user.pk] * 2),
+        "party_ids": RawSQL(
+            _PARTIES_SQL.format(aggregate=_ID_LIST[connection.vendor], **tables), [user.pk], CharField()
+        ),
+    }
+
+
+def _decode(granted_bits: int, party_ids: str | None) -> tuple[frozenset[str], list[int]]:
+    codenames = [c for n, c in enumerate(_codenames()) if granted_bits & (1 << n)]
+    ids = sorted(int(i) for i in (party_ids or "").split(",") if i)
+    return frozenset(f"agreements.{c}" for c in codenames), ids
+
+
+def _standing_of(user: User, agreement: Agreement) -> tuple[frozenset[str], list[int]]:
+    """What guardian grants ``user`` on ``agreement`` and the parties they speak for, read once per
+    agreement instance: from the columns ``get_agreement_for_user`` fetched, or else in one query."""
+    known = agreement.__dict__.setdefault("_standing", {})
+    if user.pk not in known:
+        if getattr(agreement, "standing_of", None) == user.pk:
+            known[user.pk] = _decode(agreement.granted_bits, agreement.party_ids)
+        else:
+            row = Agreement.objects.annotate(**_standing(user)).values("granted_bits", "party_ids").get(pk=agreement.pk)
+            known[user.pk] = _decode(row["granted_bits"], row["party_ids"])
+    return known[user.pk]
+
+
 def _perms(user: UserLike, agreement: Agreement) -> frozenset[str]:
-    """The user's permissions on the agreement, fetched once per agreement instance (two queries)."""
+    """The user's permissions on the agreement (guardian's answer; superusers have them all)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    cache = agreement.__dict__.setdefault("_perms_by_user", {})
-    if user.pk not in cache:
-        cache[user.pk] = frozenset(f"agreements.{p}" for p in ObjectPermissionChecker(user).get_perms(agreement))
-    return cache[user.pk]
+    if user.is_superuser:
+        known = agreement.__dict__.setdefault("_superuser_perms", {})
+        if user.pk not in known:
+            known[user.pk] = frozenset(f"agreements.{p}" for p in ObjectPermissionChecker(user).get_perms(agreement))
+        return known[user.pk]
+    return _standing_of(user, agreement)[0]
+
+
+def party_ids_of(user: UserLike, agreement: Agreement) -> list[int]:
+    """The ids of the parties the user speaks for: those whose organisation they hold a role in."""
+    if not user.is_authenticated:
+        return []
+    return _standing_of(user, agreement)[1]
 
 
 def can_view_agreement(user: UserLike, agreement: Agreement) -> bool:
@@ -108,8 +186,16 @@ def get_agreement_for_user(user: UserLike, pk: int, *, action: Action = "view") 
     404 when it does not exist or the user may not even see it; 403 (PermissionDenied) when they
     may see it but not do this.
     """
-    agreement = Agreement.objects.select_related("county").filter(pk=pk).first()
-    if agreement is None or not can_view_agreement(user, agreement):
+    queryset = Agreement.objects.with_change_stamp()
+    if user.is_authenticated:
+        queryset = queryset.annotate(**_standing(user))
+    try:
+        agreement = queryset.get(pk=pk)
+    except Agreement.DoesNotExist:
+        raise Http404 from None
+    if user.is_authenticated:
+        agreement.standing_of = user.pk
+    if not can_view_agreement(user, agreement):
         raise Http404
     if not CHECKS[action](user, agreement):
         raise PermissionDenied

@@ -23,6 +23,7 @@ from agreements.sanitize import sanitize_html
 from agreements.template import SECTIONS_BY_KEY
 from regions.models import WellbeingCounty
 from regions.selectors import county_municipalities_on
+from yhdyspinta.fragments import cached, render_fragment
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -34,6 +35,14 @@ def _section(request: HttpRequest, pk: int, key: str, action: str = "view") -> S
     section = get_object_or_404(Section, agreement=agreement, key=key)
     section.agreement = agreement
     return section
+
+
+def _state_key(agreement, *parts) -> tuple | None:
+    """A cache key for what is shown of ``agreement`` in its present state (see
+    ``Agreement.objects.with_change_stamp``), or None when its state cannot be named."""
+    if agreement.change_stamp is None:
+        return None
+    return (agreement.pk, agreement.change_stamp, *parts)
 
 
 def _conflict_key(section: Section) -> str:
@@ -99,15 +108,19 @@ def agreement_start(request: HttpRequest, code: str) -> HttpResponse:
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
-    return render(
+    can_manage = permissions.can_manage_agreement(request.user, agreement)
+    can_audit = permissions.can_audit_agreement(request.user, agreement)
+    body = render_fragment(
         request,
-        "agreements/detail.html",
-        {
+        "agreements/_detail_body.html",
+        _state_key(agreement, "overview", can_manage, can_audit),
+        lambda: {
             "overview": selectors.agreement_overview(agreement),
-            "can_manage": permissions.can_manage_agreement(request.user, agreement),
-            "can_audit": permissions.can_audit_agreement(request.user, agreement),
+            "can_manage": can_manage,
+            "can_audit": can_audit,
         },
     )
+    return render(request, "agreements/detail.html", {"agreement": agreement, "body": body})
 
 
 def _structured_context(agreement, section: Section) -> dict:
@@ -120,31 +133,47 @@ def _structured_context(agreement, section: Section) -> dict:
     return {}
 
 
-def render_section(request: HttpRequest, agreement, key: str):
-    section = get_object_or_404(Section, agreement=agreement, key=key)
+def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk)
+    # A section belongs to the agreement's state like everything else shown: keyed by its stamp.
+    section = cached(
+        _state_key(agreement, "section", key),
+        lambda: get_object_or_404(Section, agreement=agreement, key=key),
+    )
     section.agreement = agreement
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
     can_comment = permissions.can_comment_agreement(user, agreement)
-    my_parties = selectors.parties_of_user(agreement, user)
-    my_party_choices = [(p.pk, p.official_name) for p in my_parties] if can_comment else []
-    context = {
-        "agreement": agreement,
-        "section": section,
-        "template": SECTIONS_BY_KEY.get(section.key),
-        "can_edit": can_edit,
-        "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
-        "comment_form": CommentForm(parties=my_parties, party_choices=my_party_choices) if can_comment else None,
-        "comments": selectors.section_comments(section),
-        "can_comment": can_comment,
-        **_structured_context(agreement, section),
-    }
-    return render(request, "agreements/section.html", context)
+    party_ids = permissions.party_ids_of(user, agreement) if can_comment else []
+    # The comment form lists the parties only to someone who speaks for several (_section_body.html);
+    # everyone else with the same rights is shown the same page.
+    listed_parties = tuple(party_ids) if len(party_ids) > 1 else ()
 
+    def context() -> dict:
+        return {
+            "agreement": agreement,
+            "section": section,
+            "template": SECTIONS_BY_KEY.get(section.key),
+            "can_edit": can_edit,
+            "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
+            "comment_form": CommentForm(
+                party_choices=[(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
+            )
+            if can_comment
+            else None,
+            "comments": selectors.section_comments(section),
+            "can_comment": can_comment,
+            **_structured_context(agreement, section),
+        }
 
-def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    agreement = permissions.get_agreement_for_user(request.user, pk)
-    return render_section(request, agreement, key)
+    # Everything the body shows follows from the agreement's state and these permissions.
+    key = _state_key(agreement, "section-body", section.pk, can_edit, can_comment, listed_parties)
+    body = render_fragment(request, "agreements/_section_body.html", key, context)
+    return render(
+        request,
+        "agreements/section.html",
+        {"agreement": agreement, "section": section, "can_edit": can_edit, "body": body},
+    )
 
 
 @require_POST

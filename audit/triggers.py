@@ -39,6 +39,7 @@ IGNORED = {
     },
 }
 REDACTED_MARK = "[redacted]"
+AGREEMENT_TABLE = "agreements_agreement"
 PERMISSION_TABLES = {
     "auth_group",
     "auth_group_permissions",
@@ -156,6 +157,12 @@ BEGIN
     END IF;
     IF TG_ARGV[1] <> '' THEN
         EXECUTE TG_ARGV[1] INTO agreement USING the_row;
+        -- Writers to one agreement take its row lock before their entry gets an id, as the services
+        -- do anyway, so an agreement's entries become visible in id order and its newest entry
+        -- names its state (Agreement.objects.with_change_stamp keys the page cache by it).
+        IF agreement IS NOT NULL AND TG_TABLE_NAME <> '{AGREEMENT_TABLE}' THEN
+            PERFORM 1 FROM {AGREEMENT_TABLE} WHERE id = agreement FOR UPDATE;
+        END IF;
     END IF;
     INSERT INTO audit_entry (at, action, table_name, object_id, agreement_id, changes, actor_id, actor, ip, source)
     VALUES (clock_timestamp(), lower(TG_OP), TG_TABLE_NAME, coalesce(the_row ->> TG_ARGV[0], ''), agreement, diff,

@@ -3,8 +3,11 @@
     .venv/bin/python bench/editor_page.py [--requests N]
 
 The figure is the ratio (target: at most 2x) and the query count (target: at most 15). It runs
-inside a transaction that is rolled back, on the configured database (DATABASE_URL or SQLite),
-through Django's full request handling (middleware, sessions, templates), without a network.
+inside a transaction that is rolled back, on the configured database (DATABASE_URL or SQLite) and
+cache (CACHE_URL or memory), through Django's full request handling (middleware, sessions,
+templates), without a network. Each page is measured twice: as a reader finds it once someone has
+seen the agreement in its current state, and as the first reader after a change finds it, with the
+cache emptied before every request (see yhdyspinta/fragments.py).
 """
 
 import argparse
@@ -21,6 +24,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -86,17 +91,38 @@ def build() -> tuple[Agreement, User]:
     return agreement, coordinator
 
 
-def median_ms(client: Client, url: str, requests: int) -> tuple[float, int]:
-    client.get(url)  # warm caches and templates
-    times = []
-    for _ in range(requests):
+def measure(client: Client, pages: list[tuple[str, str, bool]], requests: int) -> list[tuple[str, float, int]]:
+    """Median time and query count of each page; the pages take turns, so a slower moment of the
+    machine falls on all of them alike. A page marked cold is requested with an empty cache, as the
+    first reader after a change to the agreement finds it."""
+
+    def get(url: str, cold: bool):
+        if cold:
+            cache.clear()
+        else:
+            client.get(url)  # someone has seen it (the cold pages empty the cache between turns)
         start = time.perf_counter()
         response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times) * 1000, len(queries.captured_queries)
+        return response, time.perf_counter() - start
+
+    for _name, url, cold in pages:
+        get(url, cold)  # warm the templates
+    times: list[list[float]] = [[] for _ in pages]
+    for _ in range(requests):
+        for (_name, url, cold), page_times in zip(pages, times, strict=True):
+            response, seconds = get(url, cold)
+            page_times.append(seconds)
+            assert response.status_code == 200, (url, response.status_code)
+    results = []
+    for (name, url, cold), page_times in zip(pages, times, strict=True):
+        if cold:
+            cache.clear()
+        else:
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        results.append((name, statistics.median(page_times) * 1000, len(queries.captured_queries)))
+    return results
 
 
 def main() -> None:
@@ -110,19 +136,28 @@ def main() -> None:
             agreement, user = build()
             client = Client()
             client.force_login(user)
-            pages = {
-                "minimal page (front page)": "/",
-                "editor page (section 2, 20 versions, 20 comments)": f"/agreements/{agreement.pk}/sections/2/",
-                "goal table (section 3.2, 20 goals)": f"/agreements/{agreement.pk}/sections/3.2/",
-                "agreement overview": f"/agreements/{agreement.pk}/",
-            }
-            results = {name: median_ms(client, url, requests) for name, url in pages.items()}
+            editor = f"/agreements/{agreement.pk}/sections/2/"
+            goals = f"/agreements/{agreement.pk}/sections/3.2/"
+            overview = f"/agreements/{agreement.pk}/"
+            pages = [
+                ("minimal page (front page)", "/", False),
+                ("editor page (section 2, 20 versions, 20 comments)", editor, False),
+                ("  first view after a change (cache empty)", editor, True),
+                ("goal table (section 3.2, 20 goals)", goals, False),
+                ("  first view after a change (cache empty)", goals, True),
+                ("agreement overview", overview, False),
+                ("  first view after a change (cache empty)", overview, True),
+            ]
+            results = measure(client, pages, requests)
             raise Rollback
     except Rollback:
         pass
-    base = results["minimal page (front page)"][0]
-    print(f"database: {connection.vendor}; 30 parties, 20 goals; median of {requests} requests")
-    for name, (ms, queries) in results.items():
+    finally:
+        cache.clear()  # nothing rendered from the rolled-back agreement outlives the run
+    base = results[0][1]
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(f"database: {connection.vendor}; cache: {backend}; 30 parties, 20 goals; median of {requests} requests")
+    for name, ms, queries in results:
         print(f"{name:<52} {ms:7.1f} ms  {ms / base:4.1f}x  {queries:3d} queries")
 
 

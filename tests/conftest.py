@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -22,6 +23,13 @@ def pytest_configure(config):
 
         if connection.vendor != "postgresql":
             raise pytest.UsageError("CI=true: the suite runs on PostgreSQL; set DATABASE_URL=postgres://…")
+    if settings.CACHE_URL:
+        try:
+            cache.clear()
+        except Exception as error:
+            raise pytest.UsageError(
+                f"CACHE_URL={settings.CACHE_URL} does not answer ({error}); start it or unset it"
+            ) from error
 
 
 @pytest.hookimpl(trylast=True)
@@ -41,6 +49,12 @@ def english():
     """Messages from services and commands are asserted in English; pages follow each request's language."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Rendered page parts are keyed by audit entry ids, which a rolled-back test hands out again."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
 from agreements.models import Agreement, Annex
-from agreements.services import annex_add
+from agreements.services import annex_add, section_save
 from audit.models import AuditEntry
 from tests.agreements.factories import start_strategic
 from yhdyspinta.backup import DUMPS, MANIFEST, MEDIA, _sha256, backup_create
@@ -108,3 +109,27 @@ def test_a_media_archive_reaching_outside_its_folder_is_refused(db, media, tmp_p
     with pytest.raises(CommandError, match="unsafe entry"):
         call_command("restore", folder, "--yes")
     assert not (tmp_path / "outside.txt").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_after_a_restore_pages_show_the_restored_text_not_a_cached_one(areas, media, tmp_path, client):
+    """The restore puts back the newer audit entries, so an agreement's newest entry is what it was
+    before the restore; the page cache keyed by it must not show the text that was rolled back."""
+    agreement = start_strategic("08")
+    coordinator = agreement.created_by
+    section = agreement.sections.get(key="2")
+    section_save(section=section, text="<p>Ennen varmuuskopiota</p>", base_version=0, by=coordinator)
+    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+    section_save(section=section, text="<p>Varmuuskopion jälkeen</p>", base_version=1, by=coordinator)
+    client.force_login(coordinator)
+    url = reverse("agreements:section", args=[agreement.pk, "2"])
+    assert "Varmuuskopion jälkeen" in client.get(url).content.decode()
+
+    call_command("restore", tmp_path / "backup", "--yes", stdout=io.StringIO())
+    connection.close()
+
+    client.force_login(coordinator)  # the sessions were restored too
+    html = client.get(url).content.decode()
+    assert "Ennen varmuuskopiota" in html
+    assert "Varmuuskopion jälkeen" not in html

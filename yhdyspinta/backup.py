@@ -20,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from yhdyspinta import fragments
+
 MANIFEST = "manifest.json"
 MEDIA = "media.tar.gz"
 DUMPS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
@@ -227,6 +229,8 @@ def backup_restore(*, folder: Path, using: str = "default") -> dict:
                 "entries_kept": [None, returned],
             },
         )
+        # Cached pages are keyed by the newest audit entry, which the returned entries keep as it was.
+        fragments.empty()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

@@ -58,10 +58,11 @@ def small_and_large(carol):
 def test_agreement_pages_run_the_same_queries_for_2_or_24_parties(client, carol, small_and_large, name, args):
     small, large = small_and_large
     client.force_login(carol)
+    small_url, large_url = reverse(name, args=args(small)), reverse(name, args=args(large))
 
-    assert count_queries(client, reverse(name, args=args(small))) == count_queries(
-        client, reverse(name, args=args(large))
-    )
+    # The first view renders everything; a second one may come from the page cache: both are fixed.
+    assert count_queries(client, small_url) == count_queries(client, large_url)
+    assert count_queries(client, small_url) == count_queries(client, large_url)
 
 
 def test_agreement_lists_run_the_same_queries_for_1_or_4_agreements(client, carol, small_and_large):

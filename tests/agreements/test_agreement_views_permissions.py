@@ -231,3 +231,46 @@ def test_permission_matrix(client, request, name, persona, which):
     response = client.post(url, payload) if method == "post" else client.get(url)
 
     assert response.status_code == expected(name, which, persona), response.content[:300]
+
+
+PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user"]
+
+
+def test_the_permission_read_gives_what_guardian_gives(request):
+    """``permissions`` reads a user's rights on an agreement (and the parties they speak for) with its
+    own SQL; it must agree with guardian's checker for group grants, direct grants, superusers and
+    deactivated users, and with ``parties_of_user``."""
+    from django.http import Http404
+    from guardian.core import ObjectPermissionChecker
+    from guardian.shortcuts import assign_perm
+
+    from agreements import permissions, selectors
+
+    world = build(request)
+    users = {name: request.getfixturevalue(name) for name in PERSONAS}
+    assign_perm("agreements.comment_agreement", users["erin"], world["own"])  # a direct grant to one user
+    deactivated = request.getfixturevalue("bob")
+    deactivated.is_active = False
+    deactivated.save()
+
+    for name, user in users.items():
+        for where, agreement in world.items():
+            fresh = Agreement.objects.get(pk=agreement.pk)
+            expected = {f"agreements.{p}" for p in ObjectPermissionChecker(user).get_perms(fresh)}
+            # Asked of an agreement fetched elsewhere (a query of its own) …
+            assert set(permissions._perms(user, fresh)) == expected, (name, where)
+            assert permissions.party_ids_of(user, fresh) == sorted(
+                p.pk for p in selectors.parties_of_user(fresh, user)
+            ), (name, where)
+            # … and of one fetched by get_agreement_for_user (columns of the same query).
+            if permissions.VIEW in expected:
+                fetched = permissions.get_agreement_for_user(user, agreement.pk)
+                assert set(permissions._perms(user, fetched)) == expected, (name, where)
+                assert permissions.party_ids_of(user, fetched) == permissions.party_ids_of(user, fresh)
+            else:
+                with pytest.raises(Http404):
+                    permissions.get_agreement_for_user(user, agreement.pk)
+    assert permissions._perms(users["erin"], Agreement.objects.get(pk=world["own"].pk)) == {
+        "agreements.comment_agreement"
+    }
+    assert permissions._perms(deactivated, Agreement.objects.get(pk=world["own"].pk)) == frozenset()
