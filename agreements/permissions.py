@@ -4,6 +4,7 @@ Permissions are granted on each agreement to the role groups of its parties' org
 ``PARTY_PERMISSIONS_BY_ROLE``) and, for managing it, to the coordinators of its county.
 """
 
+import functools
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -86,7 +87,8 @@ def _codenames() -> list[str]:
     return [f"{action}_{meta.model_name}" for action in meta.default_permissions] + [c for c, _ in meta.permissions]
 
 
-def _standing(user: User) -> dict[str, RawSQL]:
+@functools.cache
+def _standing_sql(vendor: str) -> tuple[str, str]:
     from users.models import OrganisationRole
 
     quote = connection.ops.quote_name
@@ -100,12 +102,15 @@ def _standing(user: User) -> dict[str, RawSQL]:
         "role": quote(OrganisationRole._meta.db_table),
     }
     bit = "CASE p.codename " + " ".join(f"WHEN '{c}' THEN {1 << n}" for n, c in enumerate(_codenames())) + " END"
-    content_type = ContentType.objects.get_for_model(Agreement).pk
+    return _GRANTED_SQL.format(bit=bit, **tables), _PARTIES_SQL.format(aggregate=_ID_LIST[vendor], **tables)
+
+
+def _standing(user: User) -> dict[str, RawSQL]:
+    granted, parties = _standing_sql(connection.vendor)
+    content_type = ContentType.objects.get_for_model(Agreement).pk  # Django caches it, and clears it on flush
     return {
-        "granted_bits": RawSQL(_GRANTED_SQL.format(bit=bit, **tables), [content_type, user.pk] * 2),
-        "party_ids": RawSQL(
-            _PARTIES_SQL.format(aggregate=_ID_LIST[connection.vendor], **tables), [user.pk], CharField()
-        ),
+        "granted_bits": RawSQL(granted, [content_type, user.pk] * 2),
+        "party_ids": RawSQL(parties, [user.pk], CharField()),
     }
 
 

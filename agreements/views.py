@@ -23,7 +23,7 @@ from agreements.sanitize import sanitize_html
 from agreements.template import SECTIONS_BY_KEY
 from regions.models import WellbeingCounty
 from regions.selectors import county_municipalities_on
-from yhdyspinta.fragments import cached, render_fragment
+from yhdyspinta.fragments import render_fragment
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -120,7 +120,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_audit": can_audit,
         },
     )
-    return render(request, "agreements/detail.html", {"agreement": agreement, "body": body})
+    return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})
 
 
 def _structured_context(agreement, section: Section) -> dict:
@@ -135,12 +135,6 @@ def _structured_context(agreement, section: Section) -> dict:
 
 def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
-    # A section belongs to the agreement's state like everything else shown: keyed by its stamp.
-    section = cached(
-        _state_key(agreement, "section", key),
-        lambda: get_object_or_404(Section, agreement=agreement, key=key),
-    )
-    section.agreement = agreement
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
     can_comment = permissions.can_comment_agreement(user, agreement)
@@ -150,29 +144,33 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     listed_parties = tuple(party_ids) if len(party_ids) > 1 else ()
 
     def context() -> dict:
+        section = get_object_or_404(Section, agreement=agreement, key=key)
+        section.agreement = agreement
+        party_choices = [(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
         return {
+            "page_title": f"{section.key} {section.title}",
             "agreement": agreement,
             "section": section,
             "template": SECTIONS_BY_KEY.get(section.key),
             "can_edit": can_edit,
             "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
-            "comment_form": CommentForm(
-                party_choices=[(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
-            )
-            if can_comment
-            else None,
+            "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,
             "comments": selectors.section_comments(section),
             "can_comment": can_comment,
             **_structured_context(agreement, section),
         }
 
     # Everything the body shows follows from the agreement's state and these permissions.
-    key = _state_key(agreement, "section-body", section.pk, can_edit, can_comment, listed_parties)
-    body = render_fragment(request, "agreements/_section_body.html", key, context)
+    body = render_fragment(
+        request,
+        "agreements/_section_body.html",
+        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties),
+        context,
+    )
     return render(
         request,
         "agreements/section.html",
-        {"agreement": agreement, "section": section, "can_edit": can_edit, "body": body},
+        {"agreement": agreement, "title": body.title, "can_edit": can_edit, "body": body.html},
     )
 
 

@@ -88,6 +88,9 @@ def build() -> tuple[Agreement, User]:
         indicator_save(goal=goal, by=coordinator, name="Mittari", unit="%", baseline_value=10, baseline_year=2024)
         comment_add(section=section, text=f"Kommentti {n}", by=coordinator)
     forum_save(agreement=agreement, by=coordinator, name="Foorumi", level="executive", seats=dict.fromkeys(parties, 1))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in a live database
     return agreement, coordinator
 
 

@@ -16,7 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -96,16 +96,24 @@ def cached(key: tuple[Hashable, ...] | None, compute: Callable[[], T]) -> T:
     return value
 
 
+class Fragment(NamedTuple):
+    html: SafeString
+    title: str  # what the context gave as ``page_title``, for the page around the fragment
+
+
 def render_fragment(
     request: HttpRequest, template_name: str, key: tuple[Hashable, ...] | None, context: Callable[[], dict]
-) -> SafeString:
+) -> Fragment:
     """``template_name`` rendered with ``context()``, from the cache when ``key`` was rendered before.
 
     ``key`` must name everything the output depends on (None: render every time); ``context`` is
-    called only on a miss.
+    called only on a miss, so it is where the fragment's own queries go (and a 404 it raises is not
+    cached). A ``page_title`` it returns is kept with the fragment.
     """
-    html = cached(
-        None if key is None else (template_name, *key),
-        lambda: render_to_string(template_name, {**context(), "csrf_token": str(CSRF_MARK)}),
-    )
-    return mark_safe(html.replace(str(CSRF_MARK), get_token(request)))  # noqa: S308 - rendered by a template
+
+    def render() -> tuple[str, str]:
+        data = context()
+        return render_to_string(template_name, {**data, "csrf_token": str(CSRF_MARK)}), data.get("page_title", "")
+
+    html, title = cached(None if key is None else (template_name, *key), render)
+    return Fragment(mark_safe(html.replace(str(CSRF_MARK), get_token(request))), title)  # noqa: S308 - a template's
