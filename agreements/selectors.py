@@ -117,11 +117,6 @@ def party_candidates(agreement: Agreement) -> QuerySet:
     )
 
 
-def parties_of_user(agreement: Agreement, user: UserLike) -> QuerySet[Party]:
-    """The parties the user speaks for: those whose organisation they hold a role in."""
-    return agreement.parties.filter(organisation__user_roles__user=user.pk).distinct()
-
-
 def counties_coordinated_by(user: UserLike) -> QuerySet[WellbeingCounty]:
     from users.models import Role
 

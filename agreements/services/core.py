@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from agreements import permissions
 from agreements.models import COUNCIL_TERM, Agreement, Comment, Event, Party, Section, SectionVersion, Theme
 from agreements.sanitize import sanitize_html
-from agreements.selectors import parties_of_user
 from agreements.template import SECTIONS
 from regions.models import Municipality, Organisation, WellbeingCounty
 from regions.selectors import county_municipalities_on, county_regional_councils_on
@@ -242,12 +241,12 @@ def section_restore(*, section: Section, number: int, base_version: int, by: Use
 
 
 def _party_for(user: User, agreement: Agreement, party: Party | None) -> Party | None:
-    mine = parties_of_user(agreement, user)
+    mine = permissions.party_ids_of(user, agreement)
     if party is not None:
-        if not mine.filter(pk=party.pk).exists():
+        if party.pk not in mine:
             raise ValidationError({"party": _("You can comment only on behalf of your own organisation.")})
         return party
-    return mine.first()
+    return agreement.parties.filter(pk__in=mine).first()
 
 
 @transaction.atomic

@@ -239,12 +239,12 @@ PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user"
 def test_the_permission_read_gives_what_guardian_gives(request):
     """``permissions`` reads a user's rights on an agreement (and the parties they speak for) with its
     own SQL; it must agree with guardian's checker for group grants, direct grants, superusers and
-    deactivated users, and with ``parties_of_user``."""
+    deactivated users, and the parties must be those whose organisation the user holds a role in."""
     from django.http import Http404
     from guardian.core import ObjectPermissionChecker
     from guardian.shortcuts import assign_perm
 
-    from agreements import permissions, selectors
+    from agreements import permissions
 
     world = build(request)
     users = {name: request.getfixturevalue(name) for name in PERSONAS}
@@ -259,9 +259,8 @@ def test_the_permission_read_gives_what_guardian_gives(request):
             expected = {f"agreements.{p}" for p in ObjectPermissionChecker(user).get_perms(fresh)}
             # Asked of an agreement fetched elsewhere (a query of its own) …
             assert set(permissions._perms(user, fresh)) == expected, (name, where)
-            assert permissions.party_ids_of(user, fresh) == sorted(
-                p.pk for p in selectors.parties_of_user(fresh, user)
-            ), (name, where)
+            speaks_for = fresh.parties.filter(organisation__user_roles__user=user).distinct()
+            assert permissions.party_ids_of(user, fresh) == sorted(p.pk for p in speaks_for), (name, where)
             # … and of one fetched by get_agreement_for_user (columns of the same query).
             if permissions.VIEW in expected:
                 fetched = permissions.get_agreement_for_user(user, agreement.pk)

@@ -97,7 +97,7 @@ def test_readers_with_other_rights_or_parties_get_their_own_rendering(client, ag
     seen = {}
     for user in (alice, carol, sam, bob):
         client.force_login(user)
-        seen[user.username] = page(client, url)
+        seen[user.username] = page(client, url, accept_language="en")
 
     # Alice speaks for Tampere and Nokia, so she chooses; Bob speaks for Nokia alone.
     assert 'name="party"' in seen["alice"]
@@ -105,7 +105,7 @@ def test_readers_with_other_rights_or_parties_get_their_own_rendering(client, ag
     # Sam, a signatory, may comment but not edit.
     assert "data-autosave" in seen["carol"] and "data-autosave" in seen["bob"]
     assert "data-autosave" not in seen["sam"]
-    assert "Send the reply" in seen["sam"] or "Lähetä vastaus" in seen["sam"]
+    assert "Send the reply" in seen["sam"]
 
 
 def test_each_reader_gets_their_own_csrf_token_in_a_cached_page(agreement, alice, bob):
