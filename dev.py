@@ -2,7 +2,7 @@
 """The project's two commands, needing nothing but Python 3.11+.
 
     python3 dev.py start   install, migrate, load the area data and demo users, serve the portal
-    python3 dev.py test    install, then run the whole test suite (arguments go to pytest)
+    python3 dev.py test    install, then run the whole test suite on every core (arguments go to pytest)
 
 Both create .venv/ and install the pinned, hash-checked dependencies into it when the lock file
 has changed since the last install.
@@ -63,10 +63,16 @@ def start(args: list[str]) -> None:
     os.execv(PYTHON, [str(PYTHON), str(ROOT / "manage.py"), "runserver", address])
 
 
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core, unless the arguments choose (`-n 0` runs serially)."""
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args)
+    return [] if chosen else ["--numprocesses", "auto", "--dist", "loadgroup"]
+
+
 def test(args: list[str]) -> None:
     install("requirements-dev.lock")
     os.chdir(ROOT)
-    os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *args])
+    os.execv(PYTHON, [str(PYTHON), "-m", "pytest", *parallel(args), *args])
 
 
 COMMANDS = {"start": start, "test": test}

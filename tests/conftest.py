@@ -1,11 +1,13 @@
 import os
 import subprocess
 import sys
+from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 
 from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
@@ -17,7 +19,33 @@ from users.services import organisation_role_grant
 SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
+def worker_index() -> int:
+    """0 for a serial run or pytest-xdist's first worker (gw0), 1 for gw1, and so on."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def own_cache_database() -> None:
+    """Each xdist worker caches in a Redis database of its own, the ones below CACHE_URL's.
+
+    Tests empty the cache (and migrate and restore do too), which must not empty another worker's
+    entries in the middle of its test. The workers' databases are already their own (pytest-django
+    names them test_<name>_gw<N>).
+    """
+    index = worker_index()
+    if not settings.CACHE_URL or index == 0:
+        return
+    url = urlparse(settings.CACHE_URL)
+    database = int(url.path.strip("/") or 0) - index
+    if database < 0:
+        raise pytest.UsageError(f"CACHE_URL={settings.CACHE_URL}: no Redis database left for worker {index}")
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": url._replace(path=f"/{database}").geturl()}}
+    # override_settings sends setting_changed, on which Django rebuilds its cache connections.
+    override_settings(CACHES=caches).enable()
+
+
 def pytest_configure(config):
+    config.pluginmanager.register(CeleryTestsTogether())
+    own_cache_database()
     if IN_CI:
         from django.db import connection
 
@@ -30,6 +58,17 @@ def pytest_configure(config):
             raise pytest.UsageError(
                 f"CACHE_URL={settings.CACHE_URL} does not answer ({error}); start it or unset it"
             ) from error
+
+
+class CeleryTestsTogether:
+    """Celery workers on the one broker answer any test's ping and take any test's task: every test
+    with a real worker runs in the same xdist worker, one at a time (pytest --dist loadgroup)."""
+
+    @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            if item.get_closest_marker("redis"):
+                item.add_marker(pytest.mark.xdist_group("celery"))
 
 
 @pytest.hookimpl(trylast=True)
