@@ -164,7 +164,7 @@ class EmploymentArea(OrganisationKindMixin, Organisation):
         VERIFIED = "verified", _("Verified from municipal sources")
         MEDIUM = "medium", _("Probable")
         LOW = "low", _("Uncertain")
-        INFERRED = "inferred", _("Inferred (largest municipality assumed)")
+        INFERRED = "inferred", _("Inferred: the area's largest municipality")
         CORRECTED = "corrected", _("Corrected by an admin")
 
     organisation_kind = Organisation.Kind.EMPLOYMENT_AUTHORITY
