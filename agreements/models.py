@@ -433,6 +433,12 @@ class Event(models.Model):
         ANNEX_REMOVED = "annex_removed", _("Annex removed")
         IMPORTED = "imported", _("Agreement imported")
 
+    # Edits that come in bursts (autosaves; a goal saved with its measures and indicators): the
+    # timeline keeps one entry per person, kind and subject for a burst (services.core.EDIT_BURST).
+    BURST_KINDS = frozenset(
+        {Kind.SECTION_SAVED, Kind.GOALS_CHANGED, Kind.FORUMS_CHANGED, Kind.ANNEX_ADDED, Kind.ANNEX_REMOVED}
+    )
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
