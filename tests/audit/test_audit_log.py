@@ -407,6 +407,7 @@ def test_the_log_reads_in_the_readers_language_with_names_labels_and_local_times
 def test_a_deleted_object_is_named_by_what_its_entries_recorded(client, carol, alice, agreement):
     goal = goal_save(agreement=agreement, by=alice, title="Asuminen", theme="housing")
     measure_save(goal=goal, by=alice, description="Asumisneuvonta")
+    indicator_save(goal=goal, by=alice, name="Asunnottomat", baseline_value=Decimal("12.500"))
     number = goal.pk
     structured_delete(item=goal, by=alice)
     client.force_login(carol)
@@ -418,3 +419,4 @@ def test_a_deleted_object_is_named_by_what_its_entries_recorded(client, carol, a
     assert "Poistettu: Toimenpide ”Asumisneuvonta”" in page
     assert "Teema Asuminen → –" in page  # the theme's label, not its code
     assert f"Tavoite #{number} → –" in page  # the measure's goal, gone: its number
+    assert "Lähtötaso 12,5 → –" in page  # a decimal comma
