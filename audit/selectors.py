@@ -85,10 +85,10 @@ COLUMN_NAMES = {
     "tolerance": gettext_lazy("tolerance"),
 }
 PERMISSION_ACTIONS = {
-    "view": gettext_lazy("permission to view: %(model)s"),
-    "add": gettext_lazy("permission to add: %(model)s"),
-    "change": gettext_lazy("permission to change: %(model)s"),
-    "delete": gettext_lazy("permission to delete: %(model)s"),
+    "view": gettext_lazy("Permission to view: %(model)s"),
+    "add": gettext_lazy("Permission to add: %(model)s"),
+    "change": gettext_lazy("Permission to change: %(model)s"),
+    "delete": gettext_lazy("Permission to delete: %(model)s"),
 }
 # Values that are lists of codes: the labels of those codes.
 LIST_CHOICES = {("agreements_agreement", "themes"): "agreements.models.Theme"}

@@ -344,7 +344,7 @@ READS = {
         "Ryhmä – → Nokia: Viranhaltija",
         "Luotu: Rooliryhmän oikeus sopimukseen ”Voi hallinnoida sopimusta ja sen osapuolia – "
         "Pirkanmaan hyvinvointialue: Koordinaattori”",
-        "Käyttöoikeus – → katseluoikeus: sopimus",
+        "Käyttöoikeus – → Katseluoikeus: sopimus",
     ],
     "sv": [
         "Ändrad: Punkt ”2 Sopimuksen lähtökohdat ja tarkoitus”",
@@ -358,7 +358,7 @@ READS = {
         "Grupp – → Nokia: Tjänsteinnehavare",
         "Skapad: Rollgruppens behörighet till ett avtal ”Kan hantera avtalet och dess parter – "
         "Birkalands välfärdsområde: Koordinator”",
-        "Behörighet – → rätt att visa: avtal",
+        "Behörighet – → Rätt att visa: avtal",
     ],
     "en": [
         "Changed: Section “2 Sopimuksen lähtökohdat ja tarkoitus”",
@@ -372,7 +372,7 @@ READS = {
         "Group – → Nokia: Official",
         "Created: Role group's permission on an agreement “Can manage the agreement and its parties – "
         "Pirkanmaa wellbeing services county: Coordinator”",
-        "Permission – → permission to view: agreement",
+        "Permission – → Permission to view: agreement",
     ],
 }
 
