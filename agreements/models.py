@@ -125,7 +125,9 @@ class Agreement(models.Model):
 
 
 class Party(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+    )
     organisation = models.ForeignKey(
         "regions.Organisation",
         on_delete=models.PROTECT,
@@ -147,20 +149,35 @@ class Party(models.Model):
 
 
 class Section(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sections")
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        PARTIES = "parties", _("List of parties")
+        GOALS = "goals", _("Goal table")
+        FORUMS = "forums", _("Forums")
+        SIGNATURES = "signatures", _("Signatures")
+        ANNEXES = "annexes", _("Annexes")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="sections", verbose_name=_("agreement")
+    )
     key = models.CharField(
         _("number"),
         max_length=8,
         validators=[RegexValidator(r"^\d{1,2}(\.\d{1,2})*$", _("A section number such as 3.2."))],
     )
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=16, default="text")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TEXT)
     position = models.PositiveIntegerField(_("position"))
     text = models.TextField(_("text"), blank=True, help_text=_("The current version's text, sanitised HTML."))
     version = models.PositiveIntegerField(_("current version"), default=0)
     updated_at = models.DateTimeField(_("last changed"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
     )
 
     class Meta:
@@ -180,14 +197,19 @@ class Section(models.Model):
 class SectionVersion(models.Model):
     """One saved state of a section's text. Versions are never changed or deleted."""
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="versions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="versions", verbose_name=_("section"))
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"), blank=True)
     based_on = models.PositiveIntegerField(_("based on version"))
     restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
     resolved_conflict = models.BooleanField(_("resolves a conflict"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
     )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
 
@@ -205,7 +227,7 @@ class SectionVersion(models.Model):
 
 
 class Comment(models.Model):
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments", verbose_name=_("section"))
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -215,7 +237,12 @@ class Comment(models.Model):
         verbose_name=_("reply to"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     party = models.ForeignKey(
         Party,
@@ -229,7 +256,12 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:
@@ -252,7 +284,9 @@ class Comment(models.Model):
 
 
 class Goal(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="goals")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="goals", verbose_name=_("agreement")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("goal"), max_length=500)
     theme = models.CharField(_("theme"), max_length=32, choices=Theme.choices)
@@ -271,7 +305,7 @@ class Goal(models.Model):
 
 
 class Measure(models.Model):
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measures", verbose_name=_("goal"))
     position = models.PositiveIntegerField(_("position"), default=0)
     description = models.TextField(_("measure"))
     lead_party = models.ForeignKey(
@@ -314,7 +348,7 @@ class Indicator(models.Model):
         "frequency",
     )
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("goal"))
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("indicator"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
@@ -349,7 +383,9 @@ class Forum(models.Model):
         EXECUTIVE = "executive", _("Executive leadership")
         EXPERT = "expert", _("Experts and front-line staff")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="forums")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="forums", verbose_name=_("agreement")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=300)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
@@ -373,8 +409,8 @@ class Forum(models.Model):
 
 
 class ForumSeat(models.Model):
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="seats")
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="forum_seats")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="seats", verbose_name=_("forum"))
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="forum_seats", verbose_name=_("party"))
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
 
     class Meta:
@@ -394,13 +430,20 @@ def annex_path(annex: "Annex", filename: str) -> str:
 
 
 class Annex(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="annexes")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="annexes", verbose_name=_("agreement")
+    )
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to=annex_path)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -433,10 +476,23 @@ class Event(models.Model):
         ANNEX_REMOVED = "annex_removed", _("Annex removed")
         IMPORTED = "imported", _("Agreement imported")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    # Edits that come in bursts (autosaves; a goal saved with its measures and indicators): the
+    # timeline keeps one entry per person, kind and subject for a burst (services.core.EDIT_BURST).
+    BURST_KINDS = frozenset(
+        {Kind.SECTION_SAVED, Kind.GOALS_CHANGED, Kind.FORUMS_CHANGED, Kind.ANNEX_ADDED, Kind.ANNEX_REMOVED}
+    )
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="events", verbose_name=_("agreement")
+    )
     kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     subject = models.CharField(_("about"), max_length=300, blank=True)
@@ -451,8 +507,16 @@ class Event(models.Model):
 
 
 class AgreementUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Agreement, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Agreement, on_delete=models.CASCADE, verbose_name=_("agreement"))
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user's permission on an agreement")
+        verbose_name_plural = _("users' permissions on agreements")
 
 
 class AgreementGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Agreement, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Agreement, on_delete=models.CASCADE, verbose_name=_("agreement"))
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("role group's permission on an agreement")
+        verbose_name_plural = _("role groups' permissions on agreements")

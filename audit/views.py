@@ -15,7 +15,7 @@ def _page(request: HttpRequest, form: FilterForm, agreement_id: int | None):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {"form": form, "page": page, "rows": [describe(e) for e in page], "query": query.urlencode()}
+    return {"form": form, "page": page, "rows": describe(page), "query": query.urlencode()}
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

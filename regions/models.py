@@ -164,7 +164,7 @@ class EmploymentArea(OrganisationKindMixin, Organisation):
         VERIFIED = "verified", _("Verified from municipal sources")
         MEDIUM = "medium", _("Probable")
         LOW = "low", _("Uncertain")
-        INFERRED = "inferred", _("Inferred (largest municipality assumed)")
+        INFERRED = "inferred", _("Inferred: the area's largest municipality")
         CORRECTED = "corrected", _("Corrected by an admin")
 
     organisation_kind = Organisation.Kind.EMPLOYMENT_AUTHORITY
@@ -309,8 +309,16 @@ class RegionalCouncilMembership(Membership):
 class OrganisationUserObjectPermission(UserObjectPermissionBase):
     """Guardian's direct foreign-key table: fast joins instead of generic object ids."""
 
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user's permission on an organisation")
+        verbose_name_plural = _("users' permissions on organisations")
 
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE, verbose_name=_("organisation"))
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("role group's permission on an organisation")
+        verbose_name_plural = _("role groups' permissions on organisations")

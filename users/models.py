@@ -54,7 +54,7 @@ class RoleGroup(models.Model):
     guardian check however many organisations and roles the user has.
     """
 
-    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group", verbose_name=_("group"))
     organisation = models.ForeignKey(
         "regions.Organisation",
         on_delete=models.CASCADE,

@@ -17,8 +17,8 @@ from regions.models import Municipality, Organisation, WellbeingCounty
 from regions.selectors import county_municipalities_on, county_regional_councils_on
 from users.models import User
 
-# Autosave writes a version every few seconds; the timeline shows one entry per person and section
-# for a burst of edits.
+# Autosave writes a version every few seconds, and a goal is edited with its measures and
+# indicators: the timeline shows one entry per person and subject for a burst of edits.
 EDIT_BURST = datetime.timedelta(minutes=15)
 
 
@@ -31,7 +31,21 @@ class SectionConflict(Exception):
 
 
 def _event(agreement: Agreement, kind: str, actor: User | None, subject: str = "") -> Event:
-    return Event.objects.create(agreement=agreement, kind=kind, actor=actor, subject=subject[:300])
+    """A timeline entry; an edit of a kind in ``Event.BURST_KINDS`` by the same person about the
+    same subject within ``EDIT_BURST`` of the last one moves that entry to now instead."""
+    subject = subject[:300]
+    if kind in Event.BURST_KINDS:
+        now = timezone.now()
+        recent = (
+            Event.objects.filter(agreement=agreement, kind=kind, actor=actor, subject=subject, at__gte=now - EDIT_BURST)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if recent is not None:
+            Event.objects.filter(pk=recent.pk).update(at=now)
+            recent.at = now
+            return recent
+    return Event.objects.create(agreement=agreement, kind=kind, actor=actor, subject=subject)
 
 
 def _touch(agreement_id: int) -> None:
@@ -203,17 +217,7 @@ def _section_write(
     elif resolves_conflict:
         _event(section.agreement, Event.Kind.CONFLICT_RESOLVED, by, subject)
     else:
-        recent = Event.objects.filter(
-            agreement=section.agreement,
-            kind=Event.Kind.SECTION_SAVED,
-            actor=by,
-            subject=subject,
-            at__gte=now - EDIT_BURST,
-        ).first()
-        if recent:
-            Event.objects.filter(pk=recent.pk).update(at=now)
-        else:
-            _event(section.agreement, Event.Kind.SECTION_SAVED, by, subject)
+        _event(section.agreement, Event.Kind.SECTION_SAVED, by, subject)
     return version
 
 

@@ -282,3 +282,27 @@ def test_an_annex_is_served_sandboxed(client, agreement, alice, settings, tmp_pa
 
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_goal_edited_with_its_measure_and_indicator_is_one_timeline_entry(client, agreement, alice, bob):
+    from agreements.models import Event
+
+    goal = goal_save(agreement=agreement, by=alice, title="Asuminen", theme="housing")
+    measure_save(goal=goal, by=alice, description="Asumisneuvonta")
+    indicator_save(goal=goal, by=alice, name="Asunnottomat", unit="hlöä")
+    goal_save(agreement=agreement, by=alice, goal=goal, title="Asuminen", theme="housing", description="Tarkennus")
+    forum_save(agreement=agreement, by=alice, name="Ohjausryhmä", level="executive")
+    forum_save(agreement=agreement, by=alice, name="Ohjausryhmä", level="executive", forum=Forum.objects.get())
+    goal_save(agreement=agreement, by=bob, goal=goal, title="Asuminen", theme="housing")  # another person
+    goal_save(agreement=agreement, by=alice, title="Liikunta", theme="housing")  # another goal
+
+    timeline = list(agreement.events.order_by("at", "pk").values_list("kind", "actor__username", "subject"))
+    assert timeline[1:] == [
+        (Event.Kind.GOALS_CHANGED, "alice", "Asuminen"),
+        (Event.Kind.FORUMS_CHANGED, "alice", "Ohjausryhmä"),
+        (Event.Kind.GOALS_CHANGED, "bob", "Asuminen"),
+        (Event.Kind.GOALS_CHANGED, "alice", "Liikunta"),
+    ]
+    client.force_login(alice)
+    page = client.get(reverse("agreements:detail", args=[agreement.pk]), headers={"accept-language": "en"})
+    assert page.content.decode().count("Asuminen") == 2

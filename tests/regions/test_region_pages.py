@@ -130,3 +130,20 @@ def test_municipality_names_follow_the_language(client, areas):
     page = text(get(client, reverse("regions:county_detail", args=["90"]), "sv"))
 
     assert "Helsingfors" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("fi", "Vastuukunta Tampere – päätelty: alueen suurin kunta"),
+        ("sv", "Ansvarskommun Tammerfors – härledd: områdets största kommun"),
+        ("en", "Responsible municipality Tampere – inferred: the area's largest municipality"),
+    ],
+)
+def test_employment_area_page_says_plainly_that_its_responsible_municipality_was_inferred(
+    client, areas, language, says
+):
+    page = text(get(client, reverse("regions:employment_area_detail", args=["39"]), language))
+
+    assert says in page.replace("&#x27;", "'")
+    assert "((" not in page and "))" not in page
