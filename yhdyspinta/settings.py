@@ -180,6 +180,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# /health/ shows the database, Redis and worker states to the machine itself and to a monitor that
+# sends this token in the X-Health-Token header; anyone else gets only the overall status.
+HEALTH_TOKEN = env("HEALTH_TOKEN", "")
+
 # Rendered page parts (yhdyspinta.fragments): one Redis shared by every web process when CACHE_URL
 # is set (use a database of its own, not the Celery broker's); otherwise each process keeps its own
 # in memory, which is as correct, only colder.
