@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
@@ -85,35 +86,26 @@ class PartyForm(ModelForm):
 class LongSelect(forms.Select):
     """A select of hundreds of options, written in one pass. Django renders each option through two
     template includes: for the three hundred organisations a party is chosen from, that cost more
-    than all the rest of the parties page. The markup is the same."""
+    than all the rest of the parties page. The markup is the same; every value is escaped."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-
-        def options(group):
-            return format_html_join(
-                "", "<option{}>{}</option>", ((_attrs({"value": o["value"], **o["attrs"]}), o["label"]) for o in group)
+        parts = [f"<select{_attrs({'name': widget['name'], **widget['attrs']})}>"]
+        for label, group, _index in widget["optgroups"]:
+            if label:
+                parts.append(f'<optgroup label="{escape(label)}">')
+            parts.extend(
+                f"<option{_attrs({'value': o['value'], **o['attrs']})}>{escape(o['label'])}</option>" for o in group
             )
-
-        body = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html('<optgroup label="{}">{}</optgroup>', label, options(group)) if label else options(group),)
-                for label, group, _index in widget["optgroups"]
-            ),
-        )
-        return format_html("<select{}>{}</select>", _attrs({"name": widget["name"], **widget["attrs"]}), body)
+            if label:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - built from escaped parts only
 
 
-def _attrs(attrs: dict):
+def _attrs(attrs: dict) -> str:
     """Attributes in order, as Django's widgets/attrs.html writes them: True bare, False left out."""
-    written = (
-        format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v)
-        for k, v in attrs.items()
-        if v is not False
-    )
-    return format_html_join("", "{}", ((a,) for a in written))
+    return "".join(f" {k}" if v is True else f' {k}="{escape(v)}"' for k, v in attrs.items() if v is not False)
 
 
 class PartyAddForm(Form):
