@@ -122,7 +122,7 @@ def test_without_javascript_edit_leads_to_a_page_with_that_one_form(client, caro
 
     page = client.get(update_url(party), headers=ENGLISH).content.decode()
     data = {f"party-{party.pk}-official_name": "Tampereen kaupunki", f"party-{party.pk}-business_id": ""}
-    response = client.post(update_url(party), data)
+    response = client.post(update_url(party), data, headers=ENGLISH)
 
     assert "<h1>Edit the party Tampere</h1>" in page
     assert len(re.findall(r"<form[^>]*item-form", page)) == 1
