@@ -15,6 +15,7 @@ private = [
     path("<int:pk>/parties/", views.parties, name="parties"),
     path("<int:pk>/parties/add/", views.party_add, name="party_add"),
     path("<int:pk>/parties/<int:party_pk>/", views.party_update, name="party_update"),
+    path("<int:pk>/parties/<int:party_pk>/row/", views.party_row, name="party_row"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.party_remove, name="party_remove"),
     path("<int:pk>/sections/<str:key>/", views.section_detail, name="section"),
     path("<int:pk>/sections/<str:key>/save/", views.section_save, name="section_save"),

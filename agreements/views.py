@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
 from agreements.diff import text_diff
@@ -345,15 +345,13 @@ def comment_resolve(request: HttpRequest, pk: int, key: str, comment_pk: int) ->
 def parties(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
     can_manage = permissions.can_manage_agreement(request.user, agreement)
-    current = agreement.parties.select_related("organisation")
-    candidates = selectors.party_candidates(agreement)
     return render(
         request,
         "agreements/parties.html",
         {
             "agreement": agreement,
-            "parties": [(party, PartyForm(instance=party, prefix=f"party-{party.pk}")) for party in current],
-            "add_form": PartyAddForm(organisations=candidates) if can_manage else None,
+            "parties": agreement.parties.select_related("organisation"),
+            "add_form": PartyAddForm(organisations=selectors.party_candidates(agreement)) if can_manage else None,
             "can_manage": can_manage,
         },
     )
@@ -375,23 +373,58 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agreements:parties", pk)
 
 
-@require_POST
-def party_update(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+def _party(request: HttpRequest, pk: int, party_pk: int) -> Party:
     agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
-    party = get_object_or_404(Party, pk=party_pk, agreement=agreement)
-    form = PartyForm(request.POST, instance=party, prefix=f"party-{party.pk}")
-    if form.is_valid():
-        services.party_update(
-            party=party,
-            official_name=form.cleaned_data["official_name"],
-            business_id=form.cleaned_data["business_id"],
-            by=request.user,
-        )
-        messages.success(request, _("The party's details were saved."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, f"{party.official_name}: {' '.join(errors)}")
-    return redirect("agreements:parties", pk)
+    party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_pk, agreement=agreement)
+    party.agreement = agreement
+    return party
+
+
+def _party_row(request: HttpRequest, party: Party, status: str = "") -> HttpResponse:
+    """One party's row of the parties table, for htmx to put back in place of its form."""
+    context = {"agreement": party.agreement, "party": party, "can_manage": True, "focus": True, "status": status}
+    return render(request, "agreements/_party_row.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def party_update(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """The form for one party's details: in place of its row (htmx), or a page of its own."""
+    party = _party(request, pk, party_pk)
+    name = party.official_name  # as saved: the form writes what was typed onto the instance
+    form = PartyForm(request.POST if request.method == "POST" else None, instance=party, prefix=f"party-{party.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = services.party_update(
+                party=party,
+                official_name=form.cleaned_data["official_name"],
+                business_id=form.cleaned_data["business_id"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            saved = _("The details of %(name)s were saved.") % {"name": party.official_name}
+            if request.headers.get("HX-Request"):
+                return _party_row(request, party, status=saved)
+            messages.success(request, saved)
+            return redirect(reverse("agreements:parties", args=[pk]) + f"#party-{party.pk}")
+    htmx = bool(request.headers.get("HX-Request"))
+    if htmx:  # the form opens in place of the row: its first field takes the focus the Edit link had
+        form.fields["official_name"].widget.attrs["autofocus"] = True
+    template = "agreements/_party_form_row.html" if htmx else "agreements/party_form.html"
+    # htmx swaps only a successful answer: a refused form comes back with 200 to show its errors.
+    status = 400 if form.errors and not htmx else 200
+    context = {"agreement": party.agreement, "party": party, "name": name, "form": form}
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def party_row(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """One party's row as the table shows it (htmx's Cancel); without htmx, the parties page."""
+    party = _party(request, pk, party_pk)
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("agreements:parties", args=[pk]) + f"#party-{party.pk}")
+    return _party_row(request, party)
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Prints the editor page's median server time for a 30-party, 20-goal agreement next to a minimal page.
 
+The goal table, the overview and the coordinator's parties page are measured alongside.
+
     .venv/bin/python bench/editor_page.py [--requests N]
 
 The figure is the ratio (target: at most 2x) and the query count (target: at most 15). It runs
@@ -142,6 +144,7 @@ def main() -> None:
             editor = f"/agreements/{agreement.pk}/sections/2/"
             goals = f"/agreements/{agreement.pk}/sections/3.2/"
             overview = f"/agreements/{agreement.pk}/"
+            parties = f"/agreements/{agreement.pk}/parties/"
             pages = [
                 ("minimal page (front page)", "/", False),
                 ("editor page (section 2, 20 versions, 20 comments)", editor, False),
@@ -150,6 +153,7 @@ def main() -> None:
                 ("  first view after a change (cache empty)", goals, True),
                 ("agreement overview", overview, False),
                 ("  first view after a change (cache empty)", overview, True),
+                ("parties page (the coordinator's, 30 parties)", parties, False),
             ]
             results = measure(client, pages, requests)
             raise Rollback

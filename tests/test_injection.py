@@ -108,12 +108,13 @@ def enter_everywhere(client, users, payload: str, problems: list[str]) -> dict:
     update = reverse("agreements:party_update", args=[agreement.pk, party.pk])
     prefix = f"party-{party.pk}-"
     # A business ID is checked (1234567-8 with its check digit): no payload is one.
-    refused = submit(client, parties, update, **{f"{prefix}business_id": payload[:9]})
-    Page("parties refusing a business ID", client.get(parties), problems).never_raw("business ID", payload[:9])
-    if refused.status_code != 302 or Party.objects.get(pk=party.pk).business_id != party.business_id:
+    refused = submit(client, update, **{f"{prefix}business_id": payload[:9]})
+    Page("party form refusing a business ID", refused, problems, ok=(400,)).never_raw("business ID", payload[:9])
+    Page("parties after a refused business ID", client.get(parties), problems).never_raw("business ID", payload[:9])
+    if refused.status_code != 400 or Party.objects.get(pk=party.pk).business_id != party.business_id:
         problems.append("a payload was taken as a business ID")
-    typed["official name"] = fit(client, parties, problems, f"{prefix}official_name", payload, 300, to=update)
-    saved(submit(client, parties, update, **{f"{prefix}official_name": typed["official name"]}), problems, "party")
+    typed["official name"] = fit(client, update, problems, f"{prefix}official_name", payload, 300)
+    saved(submit(client, update, **{f"{prefix}official_name": typed["official name"]}), problems, "party")
 
     client.force_login(users["alice"])
     pk = agreement.pk
@@ -230,6 +231,15 @@ def test_what_is_typed_is_shown_escaped_everywhere_and_exported_as_typed(client,
     )
     client.force_login(carol)
     page("parties to manage", reverse("agreements:parties", args=[pk])).shows("official name", typed["official name"])
+    party = agreement.parties.get(organisation__municipality__code="837")
+    page("party form", reverse("agreements:party_update", args=[pk, party.pk])).shows(
+        "official name", typed["official name"]
+    )
+    Page(
+        "party form in its row",
+        client.get(reverse("agreements:party_update", args=[pk, party.pk]), headers={"HX-Request": "true"}),
+        problems,
+    ).shows("official name", typed["official name"])
     page("audit log", reverse("agreements:audit", args=[pk])).never_raw("title", typed["title"])
     client.force_login(admin_user)
     page("admin list", reverse("admin:agreements_agreement_changelist")).shows("title", typed["title"])

@@ -91,10 +91,16 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", "")
 if not DATABASE_URL:
     VAR_DIR.mkdir(exist_ok=True)
+# In production a connection is kept for a minute and checked before it is reused: opening one per
+# request cost PostgreSQL more CPU than the requests themselves. Not under `runserver`, whose thread
+# per request would leave each kept connection behind. The audit log's acting user is cleared from a
+# kept connection after every request (audit.context); docs/architecture.md says what this means for
+# a connection pooler.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'yhdyspinta.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -173,6 +179,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# /health/ shows the database, Redis and worker states to the machine itself and to a monitor that
+# sends this token in the X-Health-Token header; anyone else gets only the overall status.
+HEALTH_TOKEN = env("HEALTH_TOKEN", "")
 
 # Rendered page parts (yhdyspinta.fragments): one Redis shared by every web process when CACHE_URL
 # is set (use a database of its own, not the Celery broker's); otherwise each process keeps its own

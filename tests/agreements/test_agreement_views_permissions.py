@@ -110,6 +110,7 @@ CASES = {
         lambda a: [a.pk, party(a).pk],
         lambda a: {f"party-{party(a).pk}-official_name": "Uusi nimi", f"party-{party(a).pk}-business_id": ""},
     ),
+    "agreements:party_row": ("get", MANAGE, True, lambda a: [a.pk, party(a).pk], {}),
     "agreements:party_remove": ("post", MANAGE, True, lambda a: [a.pk, party(a).pk], {}),
     "agreements:section": ("get", VIEW, True, lambda a: [a.pk, "2"], {}),
     "agreements:section_save": ("post", EDIT, True, lambda a: [a.pk, "2"], {"text": "<p>v2</p>", "base_version": 1}),
@@ -190,7 +191,8 @@ def expected(name: str, which: str, persona: str | None) -> int:
     method, required, _login, _args, _data = CASES[name]
     if persona is None and name not in PUBLIC:
         return 302  # to the login page
-    ok = 302 if method == "post" or name == "agreements:section_conflict" else 200
+    # The conflict page without a conflict, and a party's row without htmx, lead back to their page.
+    ok = 302 if method == "post" or name in ("agreements:section_conflict", "agreements:party_row") else 200
     if required is None:
         return ok
     if required == "start":
