@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
 from regions.models import Municipality
-from yhdyspinta.forms import Form, ModelForm
+from yhdyspinta.forms import Form, ModelForm, WholeNumberField
 
 
 class AgreementStartForm(Form):
@@ -143,7 +143,7 @@ class ForumForm(PartyChoicesMixin, ModelForm):
         self.seat_fields = []
         for value, label in kwargs["party_choices"]:
             name = f"seats_{value}"
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = WholeNumberField(
                 label=label, min_value=0, max_value=99, required=False, initial=seats.get(value, 0)
             )
             self.seat_fields.append(name)

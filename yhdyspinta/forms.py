@@ -1,7 +1,14 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yhdyspinta.numbers import NumberError, ambiguous_readings, format_decimal, parse_decimal, parse_whole_number
 
 
 class PlainLabels:
@@ -12,12 +19,124 @@ class PlainLabels:
         super().__init__(*args, **kwargs)
 
 
+class DecimalInput(forms.TextInput):
+    """A text input for a number with decimals.
+
+    Not ``type=number``: many browsers refuse a decimal comma there, and Chromium in an English
+    locale reads ``12,5`` as 125. ``inputmode`` still brings up a number keypad on phones.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class WholeNumberInput(forms.TextInput):
+    """A text input for a whole number (a year, a count, an id); see `DecimalInput` for why text."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
+class DecimalField(forms.DecimalField):
+    """A number with decimals, typed the Finnish way or the English way, shown in the reader's locale.
+
+    Reads what was typed with `yhdyspinta.numbers.parse_decimal`, whose docstring is the rule:
+    ``12,5``, ``12.5`` and ``1 234,5`` are accepted in every language; anything that is not a
+    number, or could be read as two different numbers (``1,234``), is refused with a message next
+    to the field, never changed in magnitude. Decimals beyond ``decimal_places`` are refused, except
+    trailing zeros, which change nothing (``1,2340`` is how one writes the decimal 1,234).
+    A stored value is shown as ``12,5`` in Finnish and Swedish and ``12.5`` in English.
+    """
+
+    widget = DecimalInput
+    default_error_messages = {
+        "invalid": _("Enter a number, such as %(example)s."),
+        "ambiguous": _(
+            "“%(value)s” could be read as a whole number or as a decimal number. Write %(whole)s for "
+            "the whole number or %(decimal)s for the decimal number."
+        ),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        try:
+            number = parse_decimal(str(value))
+        except NumberError as error:
+            if error.code == "ambiguous":
+                params = ambiguous_readings(str(value))
+                raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params=params) from None
+            example = format_decimal(Decimal("12.5"))
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"example": example}) from None
+        return self._without_surplus_zeros(number)
+
+    def validate(self, value):
+        # Django's check for NaN and infinity: parse_decimal never lets them through.
+        forms.Field.validate(self, value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_decimal(value)
+        return value  # what was typed, shown back as it was
+
+    def _without_surplus_zeros(self, number: Decimal) -> Decimal:
+        if self.decimal_places is None or number.as_tuple().exponent >= -self.decimal_places:
+            return number
+        try:
+            shorter = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+        except InvalidOperation:
+            return number
+        return shorter if shorter == number else number
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number: digits, optionally grouped by spaces (``1 200``); a comma or full stop is refused.
+
+    ``12,5`` is not silently read as 125 or 12, and ``1.000`` could be one or a thousand.
+    """
+
+    widget = WholeNumberInput
+    default_error_messages = {"invalid": _("Enter a whole number, without a comma or full stop.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return parse_whole_number(str(value))
+        except NumberError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class Form(PlainLabels, forms.Form):
     pass
 
 
+def number_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field for a model field, with the project's own number fields for numbers."""
+    if not model_field.choices:
+        if isinstance(model_field, models.DecimalField):
+            kwargs.setdefault("form_class", DecimalField)
+        elif isinstance(model_field, models.IntegerField):
+            kwargs.setdefault("form_class", WholeNumberField)
+    return model_field.formfield(**kwargs)
+
+
 class ModelForm(PlainLabels, forms.ModelForm):
-    pass
+    """A model form whose numeric fields are `DecimalField` and `WholeNumberField`.
+
+    Django reads ``formfield_callback`` from each form's own ``Meta``; this puts it there for every
+    subclass that does not name its own, so no later form gets a browser's ``type=number``.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(number_formfield)
+        super().__init_subclass__(**kwargs)
 
 
 class BoundedUsername:
