@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
 from regions.models import Municipality
-from yhdyspinta.forms import Form, ModelForm, WholeNumberField
+from yhdyspinta.forms import DateField, Form, ModelForm, WholeNumberField
 
 
 class AgreementStartForm(Form):
@@ -30,14 +30,11 @@ class AgreementStartForm(Form):
         ),
     )
     include_regional_council = forms.BooleanField(label=_("The regional council is a party"), required=False)
-    valid_from = forms.DateField(
-        label=_("Valid from"), initial=COUNCIL_TERM[0], widget=forms.DateInput(attrs={"type": "date"})
+    valid_from = DateField(
+        label=_("Valid from"), initial=COUNCIL_TERM[0], help_text=_("As d.m.yyyy, for example 1.6.2025.")
     )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        initial=COUNCIL_TERM[1],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("By default the council term 2025–2029."),
+    valid_until = DateField(
+        label=_("Valid until"), initial=COUNCIL_TERM[1], help_text=_("By default the council term 2025–2029.")
     )
 
     def __init__(self, *args, members, **kwargs):

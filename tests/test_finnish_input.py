@@ -1,11 +1,12 @@
-"""Numbers as Finnish, Swedish and English users type and read them (yhdyspinta.forms)."""
+"""Numbers and dates as Finnish, Swedish and English users type and read them (yhdyspinta.forms)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
-from yhdyspinta.forms import DecimalField, WholeNumberField
+from yhdyspinta.forms import DateField, DecimalField, WholeNumberField
 from yhdyspinta.numbers import NumberError, format_decimal, parse_decimal
 
 LANGUAGES = ["fi", "sv", "en"]
@@ -175,3 +176,24 @@ def test_a_whole_number_field_takes_digits_and_space_grouping_in_a_numeric_text_
     assert WholeNumberField().clean("1 200") == 1200
     html = WholeNumberField().widget.render("x", 5)
     assert 'type="text"' in html and 'inputmode="numeric"' in html
+
+
+@pytest.mark.parametrize("typed", ["1.6.2025", "01.06.2025", " 1.6.2025 ", "2025-06-01"])
+def test_a_date_is_entered_as_d_m_yyyy_in_every_language(typed):
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert DateField().clean(typed) == datetime.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize("typed", ["1.6.25", "6/1/2025", "31.2.2025", "1.6.2025.", "kesäkuu"])
+def test_a_date_that_is_not_d_m_yyyy_or_not_a_day_is_refused(typed):
+    with pytest.raises(Exception, match=r"Enter the date as d\.m\.yyyy"):
+        DateField().clean(typed)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_date_is_shown_as_d_m_yyyy_in_a_text_input(language):
+    with translation.override(language):
+        html = DateField().widget.render("x", datetime.date(2025, 6, 1))
+
+    assert 'type="text"' in html and 'value="1.6.2025"' in html

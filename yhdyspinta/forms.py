@@ -1,3 +1,5 @@
+import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -108,6 +110,48 @@ class WholeNumberField(forms.IntegerField):
         try:
             return parse_whole_number(str(value))
         except NumberError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DateInput(forms.DateInput):
+    """A text input showing a date as d.m.yyyy in every language (``type=date`` follows the browser)."""
+
+    input_type = "text"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return f"{value.day}.{value.month}.{value.year}"
+        return super().format_value(value)
+
+
+_FINNISH_DATE = re.compile(r"(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.(?P<year>[0-9]{4})")
+_ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+
+
+class DateField(forms.DateField):
+    """A date entered and shown as d.m.yyyy (``1.6.2025``, also ``01.06.2025``) in every language.
+
+    A pasted ISO date (``2025-06-01``) is taken too. A two-digit year is refused rather than
+    guessed.
+    """
+
+    widget = DateInput
+    default_error_messages = {"invalid": _("Enter the date as d.m.yyyy, for example 1.6.2025.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        match = _FINNISH_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+        try:
+            if not match:
+                raise ValueError(text)
+            return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
