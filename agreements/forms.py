@@ -3,16 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
 from regions.models import Municipality
-from yhdyspinta.forms import DateField, Form, ModelForm, WholeNumberField
+from yhdyspinta.forms import CheckboxList, DateField, Form, ModelForm, RadioList, WholeNumberField
 
 
 class AgreementStartForm(Form):
-    kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Agreement.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Agreement.Kind.choices, widget=RadioList)
     title = forms.CharField(label=_("Title"), max_length=300)
     language = forms.ChoiceField(label=_("Language of the agreement"), choices=Agreement.Language.choices)
-    themes = forms.MultipleChoiceField(
-        label=_("Themes"), choices=Theme.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    themes = forms.MultipleChoiceField(label=_("Themes"), choices=Theme.choices, required=False, widget=CheckboxList)
     main_theme = forms.ChoiceField(
         label=_("Main theme"),
         choices=[("", "–"), *Theme.choices],
@@ -23,7 +21,7 @@ class AgreementStartForm(Form):
         label=_("Municipalities"),
         queryset=Municipality.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_(
             "For an interface agreement: the municipalities that are parties. A strategic agreement "
             "has every municipality of the county."
@@ -107,7 +105,7 @@ class GoalForm(PartyChoicesMixin, ModelForm):
         model = Goal
         fields = ["title", "theme", "description", "responsible_parties"]
         widgets = {
-            "responsible_parties": forms.CheckboxSelectMultiple,
+            "responsible_parties": CheckboxList,
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -118,7 +116,7 @@ class MeasureForm(PartyChoicesMixin, ModelForm):
     class Meta:
         model = Measure
         fields = ["description", "lead_party", "co_parties", "schedule"]
-        widgets = {"co_parties": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"co_parties": CheckboxList, "description": forms.Textarea(attrs={"rows": 2})}
 
 
 class IndicatorForm(ModelForm):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from yhdyspinta.forms import DateField, DecimalField, WholeNumberField
+from yhdyspinta.forms import CheckboxList, DateField, DecimalField, WholeNumberField
 from yhdyspinta.numbers import NumberError, format_decimal, parse_decimal
 
 LANGUAGES = ["fi", "sv", "en"]
@@ -197,3 +197,12 @@ def test_a_date_is_shown_as_d_m_yyyy_in_a_text_input(language):
         html = DateField().widget.render("x", datetime.date(2025, 6, 1))
 
     assert 'type="text"' in html and 'value="1.6.2025"' in html
+
+
+def test_a_long_list_of_checkboxes_carries_the_select_all_and_none_buttons_and_a_short_one_does_not():
+    def render(count: int) -> str:
+        with translation.override("fi"):
+            return CheckboxList(choices=[(n, f"Kunta {n}") for n in range(count)]).render("parties", [])
+
+    assert 'data-select-all="Valitse kaikki" data-select-none="Poista valinnat"' in render(8)
+    assert "data-select-all" not in render(7) and 'class="choices"' in render(7)

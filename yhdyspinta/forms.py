@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from yhdyspinta.numbers import NumberError, ambiguous_readings, format_decimal, parse_decimal, parse_whole_number
@@ -153,6 +154,37 @@ class DateField(forms.DateField):
             return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes, each next to its label.
+
+    A list of `select_all_from` choices or more carries the texts of "select all" and "select none"
+    buttons, which static/js/forms.js adds; without JavaScript the boxes are ticked one by one.
+    The choices are counted from the options being rendered, so no query is added.
+    """
+
+    select_all_from = 8
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        html = self._render(self.template_name, context, renderer)
+        count = sum(len(options) for _group, options, _index in context["widget"]["optgroups"])
+        if count < self.select_all_from:
+            return format_html('<div class="choices">{}</div>', html)
+        return format_html(
+            '<div class="choices" data-select-all="{}" data-select-none="{}">{}</div>',
+            _("Select all"),
+            _("Select none"),
+            html,
+        )
+
+
+class RadioList(forms.RadioSelect):
+    """Radio buttons, each next to its label."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<div class="choices">{}</div>', super().render(name, value, attrs, renderer))
 
 
 class Form(PlainLabels, forms.Form):

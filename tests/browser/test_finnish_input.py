@@ -1,4 +1,4 @@
-"""Finnish input in a real browser: a decimal comma."""
+"""Finnish input in a real browser: a decimal comma, boxes next to their labels, select all / none."""
 
 import re
 from decimal import Decimal
@@ -8,9 +8,30 @@ from playwright.sync_api import expect
 
 from agreements.models import Indicator
 from agreements.services import goal_save
-from tests.browser.conftest import log_in
+from regions.models import WellbeingCounty
+from tests.browser.conftest import accessibility_violations, log_in
 from tests.browser.test_agreement_editing import setup_agreement
-from users.models import User
+from tests.conftest import make_user
+from users.models import Role, User
+
+# How far an input's label text starts from the input, and how far their middles are apart vertically.
+LABEL_GAP = """input => {
+  const box = input.getBoundingClientRect();
+  const label = input.labels[0];
+  const range = document.createRange();
+  const text = [...label.childNodes].find(node => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+  range.selectNodeContents(text);
+  const words = range.getBoundingClientRect();
+  return {
+    across: words.left - box.right,
+    down: Math.abs((words.top + words.bottom) / 2 - (box.top + box.bottom) / 2),
+  };
+}"""
+
+
+def assert_next_to_its_label(input_locator):
+    gap = input_locator.evaluate(LABEL_GAP)
+    assert 0 <= gap["across"] <= 16 and gap["down"] <= 8, gap
 
 
 # The browser's own locale matters: Chromium in an English locale read "12,5" in a number input as 125.
@@ -54,3 +75,40 @@ def test_a_finnish_user_is_told_next_to_the_field_when_a_number_is_ambiguous(bro
     expect(value).to_have_value("1,234")
     assert not Indicator.objects.exists()
     context.close()
+
+
+def test_each_box_sits_next_to_its_label_and_a_long_party_list_is_selected_all_or_none(new_page, transactional_db):
+    agreement = setup_agreement()
+    page = new_page("en-GB")
+    log_in(page, "alice")
+    page.goto(f"/agreements/{agreement.pk}/sections/3.2/")
+
+    page.get_by_role("link", name="Add a goal").click()
+    parties = page.get_by_role("form", name="Add a goal").get_by_role("group", name="Responsible parties")
+    count = agreement.parties.count()
+    expect(parties.get_by_role("checkbox")).to_have_count(count)
+    assert_next_to_its_label(parties.get_by_label("Tampere"))
+
+    parties.get_by_role("button", name="Select all").click()
+    expect(parties.get_by_role("checkbox", checked=True)).to_have_count(count)
+    parties.get_by_role("button", name="Select none").click()
+    expect(parties.get_by_role("checkbox", checked=True)).to_have_count(0)
+    assert accessibility_violations(page) == []
+
+
+def test_the_start_forms_boxes_and_buttons_sit_next_to_their_labels(new_page, transactional_db):
+    setup_agreement()
+    make_user("carol", WellbeingCounty.objects.get(code="08"), Role.COORDINATOR)
+    page = new_page("fi-FI")
+    log_in(page, "carol")
+    page.goto("/agreements/county/08/start/")
+
+    assert_next_to_its_label(page.get_by_role("radio", name="Yhdyspintasopimus"))
+    assert_next_to_its_label(page.get_by_role("checkbox", name="Maakunnan liitto on osapuoli"))
+    municipalities = page.get_by_role("group", name="Kunnat")
+    assert_next_to_its_label(municipalities.get_by_role("checkbox", name="Nokia"))
+    municipalities.get_by_role("button", name="Valitse kaikki").click()
+    expect(municipalities.get_by_role("checkbox", checked=True)).to_have_count(23)
+    expect(page.get_by_label("Voimassa alkaen")).to_have_value("1.6.2025")
+    expect(page.get_by_label("Voimassa asti")).to_have_value("31.5.2029")
+    assert accessibility_violations(page) == []
