@@ -14,7 +14,8 @@ from tests.browser.test_agreement_editing import setup_agreement
 from tests.conftest import make_user
 from users.models import Role, User
 
-# How far an input's label text starts from the input, and how far their middles are apart vertically.
+# How wide an input's box is (a checkbox is drawn in the middle of it), how far its label text starts
+# from it, and how far their middles are apart vertically.
 LABEL_GAP = """input => {
   const box = input.getBoundingClientRect();
   const label = input.labels[0];
@@ -23,6 +24,7 @@ LABEL_GAP = """input => {
   range.selectNodeContents(text);
   const words = range.getBoundingClientRect();
   return {
+    width: box.width,
     across: words.left - box.right,
     down: Math.abs((words.top + words.bottom) / 2 - (box.top + box.bottom) / 2),
   };
@@ -31,7 +33,7 @@ LABEL_GAP = """input => {
 
 def assert_next_to_its_label(input_locator):
     gap = input_locator.evaluate(LABEL_GAP)
-    assert 0 <= gap["across"] <= 16 and gap["down"] <= 8, gap
+    assert gap["width"] <= 24 and 0 <= gap["across"] <= 16 and gap["down"] <= 8, gap
 
 
 # The browser's own locale matters: Chromium in an English locale read "12,5" in a number input as 125.
