@@ -5,16 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import COUNCIL_TERM, Agreement, Forum, Goal, Indicator, Measure, Party, Theme
 from regions.models import Municipality
-from yhdyspinta.forms import Form, ModelForm
+from yhdyspinta.forms import CheckboxList, DateField, Form, ModelForm, RadioList, WholeNumberField
 
 
 class AgreementStartForm(Form):
-    kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Agreement.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Agreement.Kind.choices, widget=RadioList)
     title = forms.CharField(label=_("Title"), max_length=300)
     language = forms.ChoiceField(label=_("Language of the agreement"), choices=Agreement.Language.choices)
-    themes = forms.MultipleChoiceField(
-        label=_("Themes"), choices=Theme.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    themes = forms.MultipleChoiceField(label=_("Themes"), choices=Theme.choices, required=False, widget=CheckboxList)
     main_theme = forms.ChoiceField(
         label=_("Main theme"),
         choices=[("", "–"), *Theme.choices],
@@ -25,21 +23,18 @@ class AgreementStartForm(Form):
         label=_("Municipalities"),
         queryset=Municipality.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_(
             "For an interface agreement: the municipalities that are parties. A strategic agreement "
             "has every municipality of the county."
         ),
     )
     include_regional_council = forms.BooleanField(label=_("The regional council is a party"), required=False)
-    valid_from = forms.DateField(
-        label=_("Valid from"), initial=COUNCIL_TERM[0], widget=forms.DateInput(attrs={"type": "date"})
+    valid_from = DateField(
+        label=_("Valid from"), initial=COUNCIL_TERM[0], help_text=_("As d.m.yyyy, for example 1.6.2025.")
     )
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        initial=COUNCIL_TERM[1],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("By default the council term 2025–2029."),
+    valid_until = DateField(
+        label=_("Valid until"), initial=COUNCIL_TERM[1], help_text=_("By default the council term 2025–2029.")
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -137,7 +132,7 @@ class GoalForm(PartyChoicesMixin, ModelForm):
         model = Goal
         fields = ["title", "theme", "description", "responsible_parties"]
         widgets = {
-            "responsible_parties": forms.CheckboxSelectMultiple,
+            "responsible_parties": CheckboxList,
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -148,7 +143,7 @@ class MeasureForm(PartyChoicesMixin, ModelForm):
     class Meta:
         model = Measure
         fields = ["description", "lead_party", "co_parties", "schedule"]
-        widgets = {"co_parties": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"co_parties": CheckboxList, "description": forms.Textarea(attrs={"rows": 2})}
 
 
 class IndicatorForm(ModelForm):
@@ -170,7 +165,7 @@ class ForumForm(PartyChoicesMixin, ModelForm):
         self.seat_fields = []
         for value, label in kwargs["party_choices"]:
             name = f"seats_{value}"
-            self.fields[name] = forms.IntegerField(
+            self.fields[name] = WholeNumberField(
                 label=label, min_value=0, max_value=99, required=False, initial=seats.get(value, 0)
             )
             self.seat_fields.append(name)

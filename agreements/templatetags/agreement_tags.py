@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+
+from yhdyspinta.numbers import format_decimal
 
 register = template.Library()
 
@@ -11,5 +12,4 @@ def number(value: Decimal | None) -> str:
     """A decimal without trailing zeros, in the active language's format (7,5 in Finnish)."""
     if value is None:
         return ""
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(value, use_l10n=True)
+    return format_decimal(value)

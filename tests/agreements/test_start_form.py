@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 
 from agreements.models import Agreement
@@ -69,3 +71,27 @@ def test_the_form_offers_the_countys_municipalities_and_refuses_a_backwards_peri
     assert "The end cannot be before the start." in html
     assert html.count('name="municipalities"') == 23
     assert not Agreement.objects.exists()
+
+
+def test_the_validity_dates_are_prefilled_with_the_council_term_as_d_m_yyyy(client, carol):
+    client.force_login(carol)
+
+    html = client.get(reverse("agreements:start", args=["08"]), headers={"accept-language": "en"}).content.decode()
+
+    assert 'name="valid_from" value="1.6.2025"' in html
+    assert 'name="valid_until" value="31.5.2029"' in html
+    assert 'type="date"' not in html
+
+
+def test_validity_dates_typed_as_d_m_yyyy_are_kept_and_a_two_digit_year_is_refused(client, carol):
+    client.force_login(carol)
+    form = {"kind": "strategic", "title": "Pirkanmaan sopimus", "language": "fi", "valid_until": "31.12.2027"}
+
+    refused = client.post(
+        reverse("agreements:start", args=["08"]), {**form, "valid_from": "1.1.26"}, headers={"accept-language": "en"}
+    )
+    client.post(reverse("agreements:start", args=["08"]), {**form, "valid_from": "1.1.2026"})
+
+    assert "Enter the date as d.m.yyyy, for example 1.6.2025." in refused.content.decode()
+    agreement = Agreement.objects.get()
+    assert (agreement.valid_from, agreement.valid_until) == (datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))

@@ -306,3 +306,75 @@ def test_a_goal_edited_with_its_measure_and_indicator_is_one_timeline_entry(clie
     client.force_login(alice)
     page = client.get(reverse("agreements:detail", args=[agreement.pk]), headers={"accept-language": "en"})
     assert page.content.decode().count("Asuminen") == 2
+
+
+def post_indicator(client, agreement, goal, language: str, **values):
+    prefix = f"indicator-new-{goal.pk}"
+    data = {f"{prefix}-name": "Kiusatuksi tulleet", f"{prefix}-frequency": "yearly"}
+    data.update({f"{prefix}-{name}": value for name, value in values.items()})
+    return client.post(
+        reverse("agreements:indicator_add", args=[agreement.pk, goal.pk]), data, headers={"accept-language": language}
+    )
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_an_indicator_value_typed_with_a_decimal_comma_is_stored_as_it_was_meant(client, agreement, alice, language):
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    client.force_login(alice)
+
+    response = post_indicator(client, agreement, goal, language, baseline_value="12,5", target_value="1 234,5")
+
+    assert response.status_code == 302
+    indicator = Indicator.objects.get()
+    assert (indicator.baseline_value, indicator.target_value) == (Decimal("12.5"), Decimal("1234.5"))
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fi", "12,5"), ("sv", "12,5"), ("en", "12.5")])
+def test_indicator_values_are_shown_in_the_readers_format_in_the_table_and_the_form(
+    client, agreement, alice, language, shown
+):
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    indicator = indicator_save(goal=goal, by=alice, name="Kiusatuksi tulleet", baseline_value=Decimal("12.5"))
+    client.force_login(alice)
+    headers = {"accept-language": language}
+
+    table = client.get(reverse("agreements:section", args=[agreement.pk, "3.2"]), headers=headers).content.decode()
+    form = client.get(
+        reverse("agreements:indicator_save", args=[agreement.pk, goal.pk, indicator.pk]), headers=headers
+    ).content.decode()
+
+    assert f"<td>{shown}</td>" in table
+    assert f'value="{shown}"' in form and 'inputmode="decimal"' in form and 'type="number"' not in form
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1,234", "“1,234” could be read as a whole number or as a decimal number."),
+        ("1.234,5", "Enter a number, such as 12.5."),
+        ("12,5 %", "Enter a number, such as 12.5."),
+    ],
+)
+def test_an_unclear_indicator_value_is_refused_next_to_the_field_and_kept(client, agreement, alice, typed, message):
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    client.force_login(alice)
+
+    response = post_indicator(client, agreement, goal, "en", baseline_value=typed)
+
+    html = response.content.decode()
+    field_id = f"id_indicator-new-{goal.pk}-baseline_value"
+    assert response.status_code == 400
+    assert f'<ul class="errorlist" id="{field_id}_error"><li>{message}' in html
+    assert f'value="{typed}"' in html and 'aria-invalid="true"' in html
+    assert not Indicator.objects.exists()
+
+
+def test_a_year_or_a_seat_count_with_a_decimal_is_refused_not_multiplied(client, agreement, alice):
+    goal = goal_save(agreement=agreement, by=alice, title="Tavoite", theme="other")
+    client.force_login(alice)
+
+    response = post_indicator(client, agreement, goal, "en", baseline_year="2,024")
+
+    assert response.status_code == 400
+    assert "Enter a whole number, without a comma or full stop." in response.content.decode()
+    assert not Indicator.objects.exists()
