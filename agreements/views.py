@@ -123,6 +123,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})
 
 
+def _page_number(value: str | None, last: int = 1000) -> int:
+    """A page number from the query string: 1 unless it is a number from 1 to ``last``."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= last else 1
+
+
 def _structured_context(agreement, section: Section) -> dict:
     if section.kind == "goals":
         return {"goals": selectors.goals_of(agreement)}
@@ -142,6 +151,7 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     # The comment form lists the parties only to someone who speaks for several (_section_body.html);
     # everyone else with the same rights is shown the same page.
     listed_parties = tuple(party_ids) if len(party_ids) > 1 else ()
+    comment_page = _page_number(request.GET.get("comments"))
 
     def context() -> dict:
         section = get_object_or_404(Section, agreement=agreement, key=key)
@@ -155,7 +165,7 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "can_edit": can_edit,
             "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
             "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,
-            "comments": selectors.section_comments(section),
+            "comments": selectors.section_comments(section, page=comment_page),
             "can_comment": can_comment,
             **_structured_context(agreement, section),
         }
@@ -164,7 +174,7 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     body = render_fragment(
         request,
         "agreements/_section_body.html",
-        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties),
+        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page),
         context,
     )
     return render(
@@ -253,31 +263,33 @@ def section_conflict(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     section = _section(request, pk, key)
-    versions = list(selectors.section_versions(section))
-    by_number = {v.number: v for v in versions}
 
-    def number(name: str, default: int) -> int:
+    def number(name: str) -> int | None:
         try:
-            value = int(request.GET.get(name, default))
+            value = int(request.GET.get(name, ""))
         except ValueError:
-            return default
-        return value if value in by_number else default
+            return None
+        return value if 0 <= value <= section.version else None
 
-    new = number("b", section.version)
-    old = number("a", max(new - 1, 0))
+    page = selectors.section_history_page(section, before=number("before"))
+    # Unless asked for two versions, show what the page's newest entry changed.
+    shown = page.entries[0] if page.entries else None
+    new = number("b")
+    new = new if new is not None else (shown.last.number if shown else section.version)
+    old = number("a")
+    old = old if old is not None else (shown.first_number - 1 if shown else max(new - 1, 0))
+    texts = selectors.section_version_texts(section, {old, new})
     return render(
         request,
         "agreements/history.html",
         {
             "agreement": section.agreement,
             "section": section,
-            "versions": versions,
-            "old": by_number.get(old),
-            "new": by_number.get(new),
-            "diff": text_diff(
-                by_number[old].text if old in by_number else "",
-                by_number[new].text if new in by_number else "",
-            ),
+            "page": page,
+            "before": number("before"),
+            "old": old,
+            "new": new,
+            "diff": text_diff(texts.get(old, ""), texts.get(new, "")),
             "can_edit": permissions.can_edit_agreement(request.user, section.agreement),
         },
     )
