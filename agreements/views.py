@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agreements import permissions, selectors, services
@@ -157,7 +158,10 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         section = get_object_or_404(Section, agreement=agreement, key=key)
         section.agreement = agreement
         party_choices = [(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
+        previous_section, next_section = selectors.section_neighbours(section)
         return {
+            "previous_section": previous_section,
+            "next_section": next_section,
             "page_title": f"{section.key} {section.title}",
             "agreement": agreement,
             "section": section,
@@ -235,7 +239,9 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")
     message = _("Saved at %(time)s") % {"time": saved_at}
     if _wants_json(request):
-        return JsonResponse({"status": "saved", "version": section.version, "message": message})
+        versions = ngettext("History: %(counter)s version", "History: %(counter)s versions", section.version)
+        history = versions % {"counter": section.version}
+        return JsonResponse({"status": "saved", "version": section.version, "message": message, "history": history})
     messages.success(request, message)
     return redirect("agreements:section", pk, key)
 
@@ -254,6 +260,7 @@ def section_conflict(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "mine": rejected["text"],
             "diff": text_diff(section.text, rejected["text"]),
+            "unsaved": True,  # the editor holds the user's refused text, not what is saved
             "form": SectionForm(
                 initial={"text": rejected["text"], "base_version": section.version, "resolves_conflict": True}
             ),

@@ -101,11 +101,14 @@ def test_autosave_answers_json_with_the_new_version(client, alice):
     client.force_login(alice)
     url = reverse("agreements:section_save", args=[agreement.pk, "2"])
 
-    response = client.post(url, {"text": "<p>Hei</p>", "base_version": 0}, headers={"x-requested-with": "fetch"})
+    response = client.post(
+        url, {"text": "<p>Hei</p>", "base_version": 0}, headers={"x-requested-with": "fetch", "accept-language": "en"}
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "saved"
     assert response.json()["version"] == 1
+    assert response.json()["history"] == "History: 1 version"  # for the page's link to the history
 
 
 def test_a_stale_autosave_gets_409_and_the_conflict_page_shows_both_texts(client, alice, bob):
@@ -197,5 +200,5 @@ def test_the_section_page_shows_twenty_discussions_a_page_open_ones_newest_first
     shown = re.findall(r"Keskustelu (\d+)", first)
     assert shown == [str(n) for n in range(23, 3, -1)]
     assert re.findall(r"Keskustelu (\d+)", second) == ["3", "2", "1", "0", "24"]
-    assert 'rel="next" href="?comments=2#comments"' in first and 'rel="prev"' not in first
-    assert 'rel="prev" href="?comments=1#comments"' in second and 'rel="next"' not in second
+    assert 'rel="next" href="?comments=2#comments"' in first and 'rel="prev" href="?comments' not in first
+    assert 'rel="prev" href="?comments=1#comments"' in second and 'rel="next" href="?comments' not in second
