@@ -78,7 +78,7 @@ def test_the_history_link_counts_the_versions_autosave_writes(new_page, transact
     page = new_page("en-GB")
     log_in(page, "alice")
     page.goto(f"/agreements/{agreement.pk}/sections/2/")
-    history = page.locator("[data-history-link]")
+    history = page.get_by_role("link", name=re.compile(r"^History: "))
     expect(history).to_have_text("History: 0 versions")
 
     page.locator(".ProseMirror").click()
