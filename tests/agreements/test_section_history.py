@@ -159,3 +159,21 @@ def test_history_and_editor_run_the_same_queries_for_2_or_10000_versions(client,
         expected = count_queries(client, url(small, view, small_query))
         with django_assert_num_queries(expected):
             client.get(url(large, view, large_query))
+
+
+def test_the_migration_marks_the_bursts_of_versions_saved_before_bursts_were_kept(section, alice, bob):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("agreements.migrations.0004_section_version_bursts")
+    for text, by in [("<p>1</p>", alice), ("<p>2</p>", alice), ("<p>3</p>", bob), ("<p>4</p>", bob)]:
+        save(section, text, by)
+    age(section, 20)
+    save(section, "<p>5</p>", bob)
+    SectionVersion.objects.update(starts_burst=True)
+
+    migration.mark_bursts(apps, None)
+
+    starts = list(section.versions.order_by("number").values_list("starts_burst", flat=True))
+    assert starts == [True, False, True, False, True]
