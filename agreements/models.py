@@ -203,6 +203,8 @@ class SectionVersion(models.Model):
     based_on = models.PositiveIntegerField(_("based on version"))
     restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
     resolved_conflict = models.BooleanField(_("resolves a conflict"), default=False)
+    # History shows a burst of one person's saves as one entry; see services.core.starts_burst.
+    starts_burst = models.BooleanField(_("starts a burst of saves"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -220,6 +222,12 @@ class SectionVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["section", "number"], name="section_version_number_unique"),
             models.CheckConstraint(condition=Q(based_on__lt=models.F("number")), name="section_version_after_its_base"),
+        ]
+        # A page of history reads the newest burst starts: a range of this index, whatever the count.
+        indexes = [
+            models.Index(
+                fields=["section", "number"], condition=Q(starts_burst=True), name="section_version_burst_start"
+            )
         ]
 
     def __str__(self) -> str:

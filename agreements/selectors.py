@@ -1,8 +1,9 @@
 """Reads of agreements, with visibility applied. Each page's queries are fixed in number."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Comment, Event, Party, Section, SectionVersion
@@ -61,19 +62,101 @@ def agreement_overview(agreement: Agreement, *, events: int = 30) -> AgreementOv
     )
 
 
-def section_comments(section: Section) -> list[Comment]:
-    """The section's discussions, open first, each with its replies."""
+def section_neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    """The sections before and after ``section`` in the template's order (one query: an agreement has
+    the template's twenty-odd sections)."""
+    sections = list(Section.objects.filter(agreement=section.agreement_id).only("key", "title", "position"))
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    return (sections[index - 1] if index > 0 else None), (sections[index + 1] if index + 1 < len(sections) else None)
+
+
+COMMENT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    threads: list[Comment]
+    number: int  # from 1
+    has_next: bool
+    first: int  # the position of the page's first thread, from 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def section_comments(section: Section, *, page: int = 1, size: int = COMMENT_PAGE_SIZE) -> CommentPage:
+    """A page of the section's discussions, open ones first and the newest first, each with its
+    replies: two queries, however many discussions the section has."""
     replies = Comment.objects.select_related("author", "party").order_by("created_at", "pk")
-    threads = (
+    offset = (page - 1) * size
+    threads = list(
         section.comments.filter(parent__isnull=True)
+        .annotate(resolved=Case(When(resolved_at__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("resolved", "-created_at", "-pk")
         .select_related("author", "party", "resolved_by")
-        .prefetch_related(Prefetch("replies", queryset=replies))
+        .prefetch_related(Prefetch("replies", queryset=replies))[offset : offset + size + 1]
     )
-    return sorted(threads, key=lambda c: (not c.is_open, c.created_at))
+    return CommentPage(threads=threads[:size], number=page, has_next=len(threads) > size, first=offset + 1)
 
 
-def section_versions(section: Section) -> QuerySet[SectionVersion]:
-    return section.versions.select_related("created_by").order_by("-number")
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A burst of one person's saves (see ``services.core.starts_burst``), shown by its last version."""
+
+    first_number: int
+    first_at: datetime.datetime
+    last: SectionVersion  # without its text
+
+    @property
+    def count(self) -> int:
+        return self.last.number - self.first_number + 1
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    newer: int | None  # ``before`` of the page of newer entries; 0: the first page; None: this is it
+    older: int | None  # ``before`` of the page of older entries; None: there are none
+
+
+def section_history_page(section: Section, *, before: int | None = None, size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+    """A page of the section's history, newest first: the ``size`` bursts that begin before version
+    ``before`` (None: the newest). Three queries at most, each a range of an index, however many
+    versions the section has."""
+    starts_of = section.versions.filter(starts_burst=True)
+    bound = before if before is not None and 0 < before <= section.version else None
+    starts = starts_of.filter(number__lt=bound) if bound else starts_of
+    rows = list(starts.order_by("-number").values_list("number", "created_at")[: size + 1])
+    older = rows[size - 1][0] if len(rows) > size else None
+    rows = rows[:size]
+    top = (bound or section.version + 1) - 1  # the last version of this page's newest burst
+    ends = [top, *(number - 1 for number, _at in rows[:-1])] if rows else []
+    last_versions = {
+        v.number: v for v in section.versions.filter(number__in=ends).defer("text").select_related("created_by")
+    }
+    entries = [
+        HistoryEntry(first_number=number, first_at=at, last=last_versions[end])
+        for (number, at), end in zip(rows, ends, strict=True)
+        if end in last_versions
+    ]
+    newer = None
+    if bound:
+        # The page before this one ends where this one begins; it begins ``size`` bursts later.
+        later = list(
+            starts_of.filter(number__gte=bound).order_by("number").values_list("number", flat=True)[: size + 1]
+        )
+        newer = later[size] if len(later) > size else 0
+    return HistoryPage(entries=entries, newer=newer, older=older)
+
+
+def section_version_texts(section: Section, numbers: set[int]) -> dict[int, str]:
+    """The texts of the section's versions ``numbers`` (version 0 is the empty text before the first)."""
+    texts = dict(section.versions.filter(number__in=numbers).values_list("number", "text"))
+    return {0: "", **texts}
 
 
 def goals_of(agreement: Agreement) -> list:

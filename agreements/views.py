@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
@@ -123,6 +124,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})
 
 
+def _page_number(value: str | None, last: int = 1000) -> int:
+    """A page number from the query string: 1 unless it is a number from 1 to ``last``."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= last else 1
+
+
 def _structured_context(agreement, section: Section) -> dict:
     if section.kind == "goals":
         return {"goals": selectors.goals_of(agreement)}
@@ -142,12 +152,16 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     # The comment form lists the parties only to someone who speaks for several (_section_body.html);
     # everyone else with the same rights is shown the same page.
     listed_parties = tuple(party_ids) if len(party_ids) > 1 else ()
+    comment_page = _page_number(request.GET.get("comments"))
 
     def context() -> dict:
         section = get_object_or_404(Section, agreement=agreement, key=key)
         section.agreement = agreement
         party_choices = [(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
+        previous_section, next_section = selectors.section_neighbours(section)
         return {
+            "previous_section": previous_section,
+            "next_section": next_section,
             "page_title": f"{section.key} {section.title}",
             "agreement": agreement,
             "section": section,
@@ -155,7 +169,7 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "can_edit": can_edit,
             "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
             "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,
-            "comments": selectors.section_comments(section),
+            "comments": selectors.section_comments(section, page=comment_page),
             "can_comment": can_comment,
             **_structured_context(agreement, section),
         }
@@ -164,7 +178,7 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     body = render_fragment(
         request,
         "agreements/_section_body.html",
-        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties),
+        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page),
         context,
     )
     return render(
@@ -225,7 +239,9 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")
     message = _("Saved at %(time)s") % {"time": saved_at}
     if _wants_json(request):
-        return JsonResponse({"status": "saved", "version": section.version, "message": message})
+        versions = ngettext("History: %(counter)s version", "History: %(counter)s versions", section.version)
+        history = versions % {"counter": section.version}
+        return JsonResponse({"status": "saved", "version": section.version, "message": message, "history": history})
     messages.success(request, message)
     return redirect("agreements:section", pk, key)
 
@@ -244,6 +260,7 @@ def section_conflict(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "mine": rejected["text"],
             "diff": text_diff(section.text, rejected["text"]),
+            "unsaved": True,  # the editor holds the user's refused text, not what is saved
             "form": SectionForm(
                 initial={"text": rejected["text"], "base_version": section.version, "resolves_conflict": True}
             ),
@@ -253,31 +270,33 @@ def section_conflict(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 def section_history(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     section = _section(request, pk, key)
-    versions = list(selectors.section_versions(section))
-    by_number = {v.number: v for v in versions}
 
-    def number(name: str, default: int) -> int:
+    def number(name: str) -> int | None:
         try:
-            value = int(request.GET.get(name, default))
+            value = int(request.GET.get(name, ""))
         except ValueError:
-            return default
-        return value if value in by_number else default
+            return None
+        return value if 0 <= value <= section.version else None
 
-    new = number("b", section.version)
-    old = number("a", max(new - 1, 0))
+    page = selectors.section_history_page(section, before=number("before"))
+    # Unless asked for two versions, show what the page's newest entry changed.
+    shown = page.entries[0] if page.entries else None
+    new = number("b")
+    new = new if new is not None else (shown.last.number if shown else section.version)
+    old = number("a")
+    old = old if old is not None else (shown.first_number - 1 if shown else max(new - 1, 0))
+    texts = selectors.section_version_texts(section, {old, new})
     return render(
         request,
         "agreements/history.html",
         {
             "agreement": section.agreement,
             "section": section,
-            "versions": versions,
-            "old": by_number.get(old),
-            "new": by_number.get(new),
-            "diff": text_diff(
-                by_number[old].text if old in by_number else "",
-                by_number[new].text if new in by_number else "",
-            ),
+            "page": page,
+            "before": number("before"),
+            "old": old,
+            "new": new,
+            "diff": text_diff(texts.get(old, ""), texts.get(new, "")),
             "can_edit": permissions.can_edit_agreement(request.user, section.agreement),
         },
     )

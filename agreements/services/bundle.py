@@ -88,6 +88,7 @@ def agreement_export(agreement: Agreement) -> dict[str, Any]:
                 "based_on": v.based_on,
                 "restored_from": v.restored_from,
                 "resolved_conflict": v.resolved_conflict,
+                "starts_burst": v.starts_burst,
                 "created_by": who(v.created_by),
                 "created_at": _dt(v.created_at),
             }
@@ -374,6 +375,8 @@ def _import(bundle: dict[str, Any], stored: list) -> Agreement:
                     based_on=v["based_on"],
                     restored_from=v["restored_from"],
                     resolved_conflict=v["resolved_conflict"],
+                    # Bundles written before bursts were kept show each version as an entry.
+                    starts_burst=v.get("starts_burst", True),
                     created_by=user(v["created_by"]),
                 ),
                 f"sections[{n}].versions[{m}]",

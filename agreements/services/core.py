@@ -18,7 +18,8 @@ from regions.selectors import county_municipalities_on, county_regional_councils
 from users.models import User
 
 # Autosave writes a version every few seconds, and a goal is edited with its measures and
-# indicators: the timeline shows one entry per person and subject for a burst of edits.
+# indicators: the timeline and the section's history show one entry per person and subject for a
+# burst of edits: saves each less than this after the one before.
 EDIT_BURST = datetime.timedelta(minutes=15)
 
 
@@ -179,6 +180,24 @@ def party_update(*, party: Party, official_name: str, business_id: str, by: User
     return party
 
 
+def starts_burst(previous: SectionVersion | None, *, by: User | None, at: datetime.datetime, plain: bool) -> bool:
+    """Whether a version saved by ``by`` at ``at`` after ``previous`` begins a new entry in history.
+
+    A version continues the burst of the one before when the same person saved both, less than
+    EDIT_BURST apart, and both are plain saves: a restore or a merge is always an entry of its own,
+    so its note is shown. A burst is a run of consecutive numbers, so its count is a subtraction.
+    """
+    return not (
+        plain
+        and previous is not None
+        and by is not None
+        and previous.created_by_id == by.pk
+        and at - previous.created_at < EDIT_BURST
+        and previous.restored_from is None
+        and not previous.resolved_conflict
+    )
+
+
 def _section_write(
     *,
     section: Section,
@@ -199,6 +218,11 @@ def _section_write(
     if clean == section.text and restored_from is None and not resolves_conflict:
         return None
     now = timezone.now()
+    previous = (
+        SectionVersion.objects.filter(section=section, number=section.version)
+        .only("created_by", "created_at", "restored_from", "resolved_conflict")
+        .first()
+    )
     version = SectionVersion.objects.create(
         section=section,
         number=section.version + 1,
@@ -206,6 +230,7 @@ def _section_write(
         based_on=base_version,
         restored_from=restored_from,
         resolved_conflict=resolves_conflict,
+        starts_burst=starts_burst(previous, by=by, at=now, plain=restored_from is None and not resolves_conflict),
         created_by=by,
     )
     section.text, section.version, section.updated_at, section.updated_by = clean, version.number, now, by

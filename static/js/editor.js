@@ -10,7 +10,7 @@
  * Written for a strict Content-Security-Policy: no inline script or style, no style attributes
  * (the editor's HTML output has none either), no <style> elements (injectCSS: false; the rules live in
  * static/css/editor.css), no eval. Plain ES2019, no build step. All user-visible text comes from the
- * markup (button labels, data-prompt, data-text-* attributes) or from the server's JSON "message".
+ * markup (button labels, data-prompt, data-text-* attributes) or from the server's JSON ("message", "history").
  */
 (function () {
   "use strict";
@@ -155,7 +155,9 @@
     this.stateEl = form.querySelector("[data-save-state]");
     this.savedText = this.stateEl ? this.stateEl.textContent.trim() : "";
     this.autosave = form.hasAttribute("data-autosave");
-    this.changes = 0; // bumped on every edit
+    // Bumped on every edit. The merge page opens with text that is not saved (data-unsaved): it
+    // counts as a change until the server accepts it.
+    this.changes = form.hasAttribute("data-unsaved") ? 1 : 0;
     this.savedChanges = 0; // value of `changes` the server last accepted
     this.inFlight = false;
     this.again = false; // another save was asked for while one was in flight
@@ -275,6 +277,7 @@
         baseVersion.value = String(data.version);
       }
       this.savedChanges = Math.max(this.savedChanges, sent);
+      showHistory(data.history);
       if (this.hasUnsavedChanges()) {
         this.show(this.text("unsaved"));
       } else {
@@ -348,6 +351,17 @@
     this.debounceTimer = null;
     this.retryTimer = null;
   };
+
+  /** The page's "History: N versions" link follows the saves (the server words it). */
+  function showHistory(text) {
+    if (typeof text !== "string" || text === "") {
+      return;
+    }
+    var links = document.querySelectorAll("[data-history-link]");
+    for (var i = 0; i < links.length; i += 1) {
+      links[i].textContent = text;
+    }
+  }
 
   function isSameOrigin(url) {
     try {

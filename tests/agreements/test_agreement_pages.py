@@ -101,11 +101,14 @@ def test_autosave_answers_json_with_the_new_version(client, alice):
     client.force_login(alice)
     url = reverse("agreements:section_save", args=[agreement.pk, "2"])
 
-    response = client.post(url, {"text": "<p>Hei</p>", "base_version": 0}, headers={"x-requested-with": "fetch"})
+    response = client.post(
+        url, {"text": "<p>Hei</p>", "base_version": 0}, headers={"x-requested-with": "fetch", "accept-language": "en"}
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "saved"
     assert response.json()["version"] == 1
+    assert response.json()["history"] == "History: 1 version"  # for the page's link to the history
 
 
 def test_a_stale_autosave_gets_409_and_the_conflict_page_shows_both_texts(client, alice, bob):
@@ -155,7 +158,9 @@ def test_history_shows_a_readable_diff(client, alice):
     section_save(section=section, text="<p>Yhteinen tavoite on asukkaiden hyvinvointi</p>", base_version=1, by=alice)
     client.force_login(alice)
 
-    html = client.get(reverse("agreements:section_history", args=[agreement.pk, "2"])).content.decode()
+    html = client.get(
+        reverse("agreements:section_history", args=[agreement.pk, "2"]), {"a": 1, "b": 2}
+    ).content.decode()
 
     assert "<ins>asukkaiden</ins>" in html
     assert "Yhteinen tavoite on" in html
@@ -179,3 +184,21 @@ def test_autosaves_after_a_merge_are_ordinary_versions(client, alice, bob):
         agreement.sections.get(key="2").versions.order_by("number").values_list("resolved_conflict", flat=True)
     )
     assert flags == [False, True, False]
+
+
+def test_the_section_page_shows_twenty_discussions_a_page_open_ones_newest_first(client, alice):
+    agreement = start_strategic()
+    section = agreement.sections.get(key="2")
+    threads = [comment_add(section=section, text=f"Keskustelu {n}", by=alice) for n in range(25)]
+    comment_resolve(comment=threads[24], by=alice)
+    client.force_login(alice)
+    url = reverse("agreements:section", args=[agreement.pk, "2"])
+
+    first = client.get(url, headers={"accept-language": "en"}).content.decode()
+    second = client.get(url, {"comments": 2}, headers={"accept-language": "en"}).content.decode()
+
+    shown = re.findall(r"Keskustelu (\d+)", first)
+    assert shown == [str(n) for n in range(23, 3, -1)]
+    assert re.findall(r"Keskustelu (\d+)", second) == ["3", "2", "1", "0", "24"]
+    assert 'rel="next" href="?comments=2#comments"' in first and 'rel="prev" href="?comments' not in first
+    assert 'rel="prev" href="?comments=1#comments"' in second and 'rel="next" href="?comments' not in second

@@ -58,6 +58,8 @@ def test_a_second_session_hits_the_conflict_and_merges(new_page, transactional_d
     expect(bob.get_by_role("heading", level=1)).to_contain_text("Merge the texts")
     expect(bob.get_by_role("region", name="The saved text")).to_contain_text("Alicen lause.")
     expect(bob.get_by_role("region", name="Your text")).to_contain_text("Bobin lause.")
+    # The merged text in the editor is the refused one: nothing says it was saved.
+    expect(bob.locator("[data-save-state]")).to_have_text("Not saved yet – merge the texts and save")
     assert accessibility_violations(bob) == []
     bob.locator(".ProseMirror").click()
     bob.keyboard.press("Control+End")
@@ -69,6 +71,46 @@ def test_a_second_session_hits_the_conflict_and_merges(new_page, transactional_d
     latest = section.versions.order_by("-number").first()
     assert latest.resolved_conflict
     assert "Bobin lause." in latest.text and "Alicen lause." in latest.text
+
+
+def test_the_history_link_counts_the_versions_autosave_writes(new_page, transactional_db):
+    agreement = setup_agreement()
+    page = new_page("en-GB")
+    log_in(page, "alice")
+    page.goto(f"/agreements/{agreement.pk}/sections/2/")
+    history = page.get_by_role("link", name=re.compile(r"^History: "))
+    expect(history).to_have_text("History: 0 versions")
+
+    page.locator(".ProseMirror").click()
+    page.keyboard.type("Ensimmäinen lause.")
+    expect(history).to_have_text("History: 1 version")
+    page.keyboard.type(" Toinen lause.")
+
+    expect(history).to_have_text("History: 2 versions")
+    assert Section.objects.get(agreement=agreement, key="2").version == 2
+    history.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("History")
+
+
+def test_a_section_links_to_the_previous_and_next_and_3_2_opens_with_the_goal_table(new_page, transactional_db):
+    agreement = setup_agreement()
+    page = new_page("en-GB")
+    log_in(page, "alice")
+    page.goto(f"/agreements/{agreement.pk}/sections/3.1/")
+
+    pager = page.get_by_role("navigation", name="Previous and next section")
+    expect(pager.locator("a[rel=prev]")).to_have_text(re.compile(r"^Previous section: ← 3 Yhteistyön tavoitteet"))
+    expect(pager.locator("a[rel=next]")).to_have_text(re.compile(r"^Next section: 3.2 "))
+    pager.locator("a[rel=next]").click()
+
+    page.wait_for_url(f"**/agreements/{agreement.pk}/sections/3.2/")
+    table = page.get_by_role("heading", name="Goals, measures and indicators").bounding_box()
+    editor = page.locator(".ProseMirror").bounding_box()
+    assert table["y"] < editor["y"] < 768 * 3
+    assert page.get_by_role("link", name="Add a goal").bounding_box()["y"] < 768  # on the first screen
+    assert accessibility_violations(page) == []
+    page.goto(f"/agreements/{agreement.pk}/sections/1/")
+    expect(page.get_by_role("navigation", name="Previous and next section").locator("a[rel=prev]")).to_have_count(0)
 
 
 def test_a_goal_with_an_indicator_is_added_in_the_goal_table(new_page, transactional_db):
