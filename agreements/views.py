@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -338,7 +338,10 @@ def comment_resolve(request: HttpRequest, pk: int, key: str, comment_pk: int) ->
     section = _section(request, pk, key, action="comment")
     comment = get_object_or_404(Comment, pk=comment_pk, section=section)
     comment.section = section
-    services.comment_resolve(comment=comment, by=request.user, resolved=request.POST.get("resolved") != "0")
+    try:
+        services.comment_resolve(comment=comment, by=request.user, resolved=request.POST.get("resolved") != "0")
+    except ValidationError as error:  # a reply: no page offers to resolve one on its own
+        raise BadRequest(" ".join(error.messages)) from error
     return redirect(reverse("agreements:section", args=[pk, key]) + "#comments")
 
 
