@@ -57,6 +57,21 @@ def test_a_control_character_in_an_address_is_not_found(request, client, alice, 
     assert errors_logged(caplog) == []
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["/admin/regions/municipality/99999999999999999999/change/", "/agreements/9223372036854775808/"],
+)
+def test_a_number_beyond_any_id_in_an_address_is_not_found(client, admin_user, caplog, address):
+    # SQLite refused to look up an integer beyond 64 bits through a one-to-one key (the area models').
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+
+    response = client.get(address)
+
+    assert response.status_code == 404
+    assert errors_logged(caplog) == []
+
+
 def test_resolving_a_reply_on_its_own_is_a_bad_request_that_changes_nothing(client, alice, agreement, caplog):
     section = agreement.sections.get(key="2")
     thread = comment_add(section=section, text="Kysymys", by=alice)

@@ -37,14 +37,29 @@ class ContentSecurityPolicyMiddleware:
 
 # C0 and C1 control characters (NUL above all) and lone surrogates: no name or key of ours holds one.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# The largest id a database row can have (a 64-bit signed integer).
+_MAX_ID = 2**63 - 1
 
 
-class RefuseControlCharactersMiddleware:
-    """404 for an address whose path parameters hold a control character.
+def _names_nothing(value) -> bool:
+    """Whether a path parameter cannot name anything: a control character, or a number beyond any id."""
+    if isinstance(value, int):
+        return value > _MAX_ID
+    if not isinstance(value, str):
+        return False
+    if _CONTROL_CHARACTERS.search(value):
+        return True
+    # As text too (the admin's object ids), before int() refuses thousands of digits.
+    return value.isascii() and value.isdigit() and (len(value) > 19 or int(value) > _MAX_ID)
 
-    Nothing is named or keyed with one, and PostgreSQL refuses a NUL byte in any query (a server
-    error instead of "not found"), so a view is never asked to look one up. Here, before any view
-    runs, so every URL pattern is covered, the admin's included.
+
+class RefuseOddPathParametersMiddleware:
+    """404 for an address whose path parameters hold a control character or a number beyond any id.
+
+    Nothing is named with those, and the databases fail on them instead of finding nothing
+    (PostgreSQL refuses a NUL byte in any query, SQLite an integer beyond 64 bits): a server error
+    for "not found". Checked here, before any view runs, so every URL pattern is covered, the
+    admin's included.
     """
 
     def __init__(self, get_response):
@@ -54,6 +69,5 @@ class RefuseControlCharactersMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        for value in (*view_args, *view_kwargs.values()):
-            if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
-                raise Http404
+        if any(_names_nothing(value) for value in (*view_args, *view_kwargs.values())):
+            raise Http404

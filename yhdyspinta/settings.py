@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "yhdyspinta.middleware.RefuseControlCharactersMiddleware",
+    "yhdyspinta.middleware.RefuseOddPathParametersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -153,6 +153,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 ANNEX_MAX_BYTES = env_int("ANNEX_MAX_BYTES", 20 * 1000 * 1000)
+# The largest text of one section, as sanitised HTML (every save keeps a full copy of it).
+SECTION_TEXT_MAX_BYTES = env_int("SECTION_TEXT_MAX_BYTES", 1000 * 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
