@@ -134,6 +134,13 @@ def _structured_context(agreement, section: Section) -> dict:
 
 
 def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    return _section_page(request, pk, key)
+
+
+def _section_page(
+    request: HttpRequest, pk: int, key: str, *, refused: SectionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The section's page; with ``refused``, a save that was refused, shown with its errors and text."""
     agreement = permissions.get_agreement_for_user(request.user, pk)
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
@@ -147,30 +154,31 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         section = get_object_or_404(Section, agreement=agreement, key=key)
         section.agreement = agreement
         party_choices = [(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
+        form = refused or (
+            SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None
+        )
         return {
             "page_title": f"{section.key} {section.title}",
             "agreement": agreement,
             "section": section,
             "template": SECTIONS_BY_KEY.get(section.key),
             "can_edit": can_edit,
-            "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
+            "form": form,
             "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,
             "comments": selectors.section_comments(section),
             "can_comment": can_comment,
             **_structured_context(agreement, section),
         }
 
-    # Everything the body shows follows from the agreement's state and these permissions.
-    body = render_fragment(
-        request,
-        "agreements/_section_body.html",
-        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties),
-        context,
-    )
+    # Everything the body shows follows from the agreement's state and these permissions; a refused
+    # save shows what was sent, so it is never cached.
+    cache_key = None if refused else _state_key(agreement, "section", key, can_edit, can_comment, listed_parties)
+    body = render_fragment(request, "agreements/_section_body.html", cache_key, context)
     return render(
         request,
         "agreements/section.html",
         {"agreement": agreement, "title": body.title, "can_edit": can_edit, "body": body.html},
+        status=status,
     )
 
 
@@ -187,13 +195,18 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     # Only the first save from the conflict page merges; its later autosaves are ordinary edits.
     resolves_conflict = data["resolves_conflict"] and _conflict_key(section) in request.session
     try:
-        services.section_save(
+        version = services.section_save(
             section=section,
             text=data["text"],
             base_version=data["base_version"],
             by=request.user,
             resolves_conflict=resolves_conflict,
         )
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"status": "invalid", "message": " ".join(error.messages)}, status=400)
+        form.add_error(None, error)
+        return _section_page(request, pk, key, refused=form, status=400)
     except PermissionDenied:
         if _wants_json(request):
             return JsonResponse(
@@ -221,11 +234,12 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         return redirect(url)
     if resolves_conflict:
         request.session.pop(_conflict_key(section), None)
-    section.refresh_from_db(fields=["version", "updated_at"])
-    saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")
-    message = _("Saved at %(time)s") % {"time": saved_at}
+    # What this save wrote, never a later one's: the section may have moved on since it committed.
+    # Nothing changed (None): the text was already saved, as base_version.
+    number, saved_at = (version.number, version.created_at) if version else (data["base_version"], timezone.now())
+    message = _("Saved at %(time)s") % {"time": formats.time_format(timezone.localtime(saved_at), "H.i")}
     if _wants_json(request):
-        return JsonResponse({"status": "saved", "version": section.version, "message": message})
+        return JsonResponse({"status": "saved", "version": number, "message": message})
     messages.success(request, message)
     return redirect("agreements:section", pk, key)
 
