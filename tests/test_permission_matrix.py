@@ -521,3 +521,30 @@ def test_permission_matrix(world, key, which):
             wrong.append(f"{persona or 'anonymous'}: {case.method.upper()} {url} expected {expected}, got {actual}")
 
     assert not wrong, f"{key} ({which or 'no object'}):\n" + "\n".join(wrong)
+
+
+PRIVATE = [r.key for r in ROUTES if r.key.startswith(("agreements:", "audit:"))]
+
+
+def _private_params():
+    for key in PRIVATE:
+        for which in EXPECTATIONS[key].objects:
+            yield pytest.param(key, which, id=f"{key}-{which}" if which else key)
+
+
+def test_every_agreement_and_audit_page_is_checked_for_its_cache_header():
+    assert {"agreements:detail", "agreements:section", "agreements:annex_download", "audit:list"} <= set(PRIVATE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "which"), list(_private_params()))
+def test_no_shared_cache_keeps_what_an_agreement_holds(world, key, which):
+    """Every answer of the agreements' and audit log's pages, to the portal admin (who sees them all)
+    and to a visitor who does not, says ``Cache-Control: private, no-store``."""
+    case = EXPECTATIONS[key]
+
+    for persona in ("admin_user", "dave", None):
+        url, response = ask(world, case, persona, which)
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, f"{persona}: {case.method.upper()} {url}: {directives}"
+        assert "public" not in directives

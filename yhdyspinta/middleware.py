@@ -3,6 +3,7 @@
 import re
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 # Everything from our own origin; no inline scripts or styles, no eval, no framing, no plugins.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -71,3 +72,25 @@ class RefuseOddPathParametersMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
         if any(_names_nothing(value) for value in (*view_args, *view_kwargs.values())):
             raise Http404
+
+
+# The URL namespaces whose pages show what an agreement holds (its text, parties, annexes, audit log).
+PRIVATE_NAMESPACES = frozenset({"agreements", "audit"})
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer of the agreements' and audit log's pages.
+
+    They show what only the parties may read: a shared proxy must not keep them, nor a browser on a
+    shared computer keep them on disk. One rule by URL namespace, so a new page cannot forget it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is not None and match.namespaces and match.namespaces[0] in PRIVATE_NAMESPACES:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
