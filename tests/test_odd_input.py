@@ -163,4 +163,3 @@ def test_odd_addresses_that_match_no_pattern_get_a_404_and_log_no_error(world, c
     wrong = [w for persona in PERSONAS for w in problems(world, persona, requests, caplog)]
 
     assert not wrong, "\n".join(wrong)
-

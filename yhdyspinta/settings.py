@@ -115,9 +115,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Brute-force protection: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; other users and addresses are not.
+# After LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords for any usernames from one address, the address
+# is (one password tried against many usernames). users.lockout keeps the two limits apart.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "users.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]  # in this order: users.lockout
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
