@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
+from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -230,6 +231,7 @@ SITE = {
     # Without a device there is no second step: straight on to where the login was going.
     "two_factor_verify": Case("get", at("two_factor_verify"), signed_in(f"302 {reverse('users:me')}")),
     "logout": Case("post", at("logout"), everyone(f"302 {reverse('home')}")),
+    "favicon": Case("get", at("favicon"), everyone(f"302 {static('img/favicon.svg')}")),
     "set_language": Case(
         "post",
         at("set_language"),

@@ -213,9 +213,19 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Everything goes to the root logger's one handler. Django's own default configuration, applied
+# first, gives the "django" logger a console handler of its own while DEBUG is on: every django.*
+# line (a 404, the autoreloader) was printed by both. Its "django.server" logger stays as Django
+# sets it (runserver's request lines, not propagated).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # No handler of its own; NOTSET: the root's level (LOG_LEVEL) applies, not Django's INFO.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # django-axes' start-up banner, printed by every process (runserver: its reloader and its server).
+        "axes.apps": {"level": "WARNING"},
+    },
 }
