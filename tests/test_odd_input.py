@@ -1,13 +1,16 @@
 """Odd input to every URL pattern of the project: never a server error, never an ERROR in the log.
 
 Each pattern (the Django admin's included, walked as tests/test_permission_matrix.py walks them)
-gets, as an anonymous visitor, as Alice (an official of a party) and as the portal admin:
-every path parameter in turn replaced by a NUL byte, other control characters, an overlong text,
-invalid UTF-8 percent-escapes, a negative and a huge number; its usual request with odd
-query parameters; a body whose every field is a NUL byte, and an empty one; and the methods it
-does not expect. Each answer must be below 500 and no log record at ERROR level may appear (Django
-logs a 4xx at WARNING, a 5xx or a suspicious operation at ERROR). PostgreSQL is where a NUL byte in a
-query is an error, so this is meant to run there as well as on SQLite.
+gets, as an anonymous visitor, as Alice (an official of a party) and as the portal admin (the
+admin's patterns: as an anonymous visitor and the portal admin, since anyone else meets its login
+page): every path parameter in turn replaced by a NUL byte, an overlong text, invalid UTF-8
+percent-escapes, a negative and a huge number; its usual request with odd query parameters; a body
+whose every field is a NUL byte, and an empty one; and the methods it does not expect. Each answer
+must be below 500 and no log record at ERROR level may appear (Django logs a 4xx at WARNING, a 5xx
+or a suspicious operation at ERROR). An odd value that the pattern's converter refuses (a NUL byte
+for ``<int:pk>``) never reaches a view: such addresses are asked once, as addresses matching no
+pattern. PostgreSQL is where a NUL byte in a query is an error, SQLite where an integer beyond 64
+bits is, so this runs on both.
 """
 
 import logging
