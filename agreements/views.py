@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -144,6 +144,13 @@ def _structured_context(agreement, section: Section) -> dict:
 
 
 def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    return _section_page(request, pk, key)
+
+
+def _section_page(
+    request: HttpRequest, pk: int, key: str, *, refused: SectionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The section's page; with ``refused``, a save that was refused, shown with its errors and text."""
     agreement = permissions.get_agreement_for_user(request.user, pk)
     user = request.user
     can_edit = permissions.can_edit_agreement(user, agreement)
@@ -159,6 +166,9 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         section.agreement = agreement
         party_choices = [(p.pk, p.official_name) for p in agreement.parties.filter(pk__in=listed_parties)]
         previous_section, next_section = selectors.section_neighbours(section)
+        form = refused or (
+            SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None
+        )
         return {
             "previous_section": previous_section,
             "next_section": next_section,
@@ -167,24 +177,24 @@ def section_detail(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "template": SECTIONS_BY_KEY.get(section.key),
             "can_edit": can_edit,
-            "form": SectionForm(initial={"text": section.text, "base_version": section.version}) if can_edit else None,
+            "form": form,
             "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,
             "comments": selectors.section_comments(section, page=comment_page),
             "can_comment": can_comment,
             **_structured_context(agreement, section),
         }
 
-    # Everything the body shows follows from the agreement's state and these permissions.
-    body = render_fragment(
-        request,
-        "agreements/_section_body.html",
-        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page),
-        context,
+    # Everything the body shows follows from the agreement's state and these permissions; a refused
+    # save shows what was sent, so it is never cached.
+    cache_key = (
+        None if refused else _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page)
     )
+    body = render_fragment(request, "agreements/_section_body.html", cache_key, context)
     return render(
         request,
         "agreements/section.html",
         {"agreement": agreement, "title": body.title, "can_edit": can_edit, "body": body.html},
+        status=status,
     )
 
 
@@ -201,13 +211,18 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     # Only the first save from the conflict page merges; its later autosaves are ordinary edits.
     resolves_conflict = data["resolves_conflict"] and _conflict_key(section) in request.session
     try:
-        services.section_save(
+        version = services.section_save(
             section=section,
             text=data["text"],
             base_version=data["base_version"],
             by=request.user,
             resolves_conflict=resolves_conflict,
         )
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"status": "invalid", "message": " ".join(error.messages)}, status=400)
+        form.add_error(None, error)
+        return _section_page(request, pk, key, refused=form, status=400)
     except PermissionDenied:
         if _wants_json(request):
             return JsonResponse(
@@ -235,13 +250,14 @@ def section_save(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         return redirect(url)
     if resolves_conflict:
         request.session.pop(_conflict_key(section), None)
-    section.refresh_from_db(fields=["version", "updated_at"])
-    saved_at = formats.time_format(timezone.localtime(section.updated_at or timezone.now()), "H.i")
-    message = _("Saved at %(time)s") % {"time": saved_at}
+    # What this save wrote, never a later one's: the section may have moved on since it committed.
+    # Nothing changed (None): the text was already saved, as base_version.
+    number, saved_at = (version.number, version.created_at) if version else (data["base_version"], timezone.now())
+    message = _("Saved at %(time)s") % {"time": formats.time_format(timezone.localtime(saved_at), "H.i")}
     if _wants_json(request):
-        versions = ngettext("History: %(counter)s version", "History: %(counter)s versions", section.version)
-        history = versions % {"counter": section.version}
-        return JsonResponse({"status": "saved", "version": section.version, "message": message, "history": history})
+        history = ngettext("History: %(counter)s version", "History: %(counter)s versions", number)
+        history %= {"counter": number}
+        return JsonResponse({"status": "saved", "version": number, "message": message, "history": history})
     messages.success(request, message)
     return redirect("agreements:section", pk, key)
 
@@ -357,7 +373,10 @@ def comment_resolve(request: HttpRequest, pk: int, key: str, comment_pk: int) ->
     section = _section(request, pk, key, action="comment")
     comment = get_object_or_404(Comment, pk=comment_pk, section=section)
     comment.section = section
-    services.comment_resolve(comment=comment, by=request.user, resolved=request.POST.get("resolved") != "0")
+    try:
+        services.comment_resolve(comment=comment, by=request.user, resolved=request.POST.get("resolved") != "0")
+    except ValidationError as error:  # a reply: no page offers to resolve one on its own
+        raise BadRequest(" ".join(error.messages)) from error
     return redirect(reverse("agreements:section", args=[pk, key]) + "#comments")
 
 

@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
+from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -230,6 +231,7 @@ SITE = {
     # Without a device there is no second step: straight on to where the login was going.
     "two_factor_verify": Case("get", at("two_factor_verify"), signed_in(f"302 {reverse('users:me')}")),
     "logout": Case("post", at("logout"), everyone(f"302 {reverse('home')}")),
+    "favicon": Case("get", at("favicon"), everyone(f"302 {static('img/favicon.svg')}")),
     "set_language": Case(
         "post",
         at("set_language"),
@@ -521,3 +523,30 @@ def test_permission_matrix(world, key, which):
             wrong.append(f"{persona or 'anonymous'}: {case.method.upper()} {url} expected {expected}, got {actual}")
 
     assert not wrong, f"{key} ({which or 'no object'}):\n" + "\n".join(wrong)
+
+
+PRIVATE = [r.key for r in ROUTES if r.key.startswith(("agreements:", "audit:"))]
+
+
+def _private_params():
+    for key in PRIVATE:
+        for which in EXPECTATIONS[key].objects:
+            yield pytest.param(key, which, id=f"{key}-{which}" if which else key)
+
+
+def test_every_agreement_and_audit_page_is_checked_for_its_cache_header():
+    assert {"agreements:detail", "agreements:section", "agreements:annex_download", "audit:list"} <= set(PRIVATE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "which"), list(_private_params()))
+def test_no_shared_cache_keeps_what_an_agreement_holds(world, key, which):
+    """Every answer of the agreements' and audit log's pages, to the portal admin (who sees them all)
+    and to a visitor who does not, says ``Cache-Control: private, no-store``."""
+    case = EXPECTATIONS[key]
+
+    for persona in ("admin_user", "dave", None):
+        url, response = ask(world, case, persona, which)
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, f"{persona}: {case.method.upper()} {url}: {directives}"
+        assert "public" not in directives

@@ -18,7 +18,8 @@ class TwoFactorMiddleware:
     With a confirmed device the password alone is half a login: everything but the code page
     redirects there until a valid code. Someone TWO_FACTOR_REQUIRED_FOR covers and who has no
     device yet can reach only the page that sets one up. Logging out, switching the language and
-    static files stay open to both. Goes after django_otp's OTPMiddleware and MessageMiddleware.
+    static files (the favicon too) stay open to both. Goes after django_otp's OTPMiddleware and
+    MessageMiddleware.
     """
 
     def __init__(self, get_response):
@@ -33,7 +34,11 @@ class TwoFactorMiddleware:
             return None
         # request.path, like reverse(), includes the script prefix when the portal runs under one.
         path = request.path
-        if request.path_info.startswith(settings.STATIC_URL) or path in (reverse("logout"), reverse("set_language")):
+        if request.path_info.startswith(settings.STATIC_URL) or path in (
+            reverse("logout"),
+            reverse("set_language"),
+            reverse("favicon"),  # asked by the browser itself, on the admin's pages
+        ):
             return None
         has_device = getattr(user, "has_two_factor_device", None)  # loaded with the user by UserBackend
         if has_device is None:

@@ -1,15 +1,18 @@
 import base64
 from itertools import groupby
+from urllib.parse import urlsplit
 
 import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +29,22 @@ from users.services import (
     two_factor_device_remove,
     two_factor_device_verify,
 )
+from yhdyspinta.forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; someone already logged in goes on to where they were going.
+
+    A ``next`` that leads back to the login page itself is ignored (Django would raise an error on
+    the redirect loop): they go to the page after login instead.
+    """
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return "" if urlsplit(url).path == reverse("login") else url
 
 
 @login_required

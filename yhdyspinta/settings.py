@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "yhdyspinta.middleware.RefuseOddPathParametersMiddleware",
+    "yhdyspinta.middleware.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -119,9 +121,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Brute-force protection: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; other users and addresses are not.
+# After LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords for any usernames from one address, the address
+# is (one password tried against many usernames). users.lockout keeps the two limits apart.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "users.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]  # in this order: users.lockout
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -158,6 +164,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 ANNEX_MAX_BYTES = env_int("ANNEX_MAX_BYTES", 20 * 1000 * 1000)
+# The largest text of one section, as sanitised HTML (every save keeps a full copy of it).
+SECTION_TEXT_MAX_BYTES = env_int("SECTION_TEXT_MAX_BYTES", 1000 * 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
@@ -215,9 +223,19 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Everything goes to the root logger's one handler. Django's own default configuration, applied
+# first, gives the "django" logger a console handler of its own while DEBUG is on: every django.*
+# line (a 404, the autoreloader) was printed by both. Its "django.server" logger stays as Django
+# sets it (runserver's request lines, not propagated).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # No handler of its own; NOTSET: the root's level (LOG_LEVEL) applies, not Django's INFO.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # django-axes' start-up banner, printed by every process (runserver: its reloader and its server).
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from users import views as users_views
 from yhdyspinta import views
-from yhdyspinta.forms import AdminLoginForm, LoginForm
+from yhdyspinta.forms import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
 
@@ -13,11 +13,12 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        users_views.LoginView.as_view(),
         name="login",
     ),
     path("login/verify/", users_views.two_factor_verify, name="two_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("regions.urls")),
     path("me/", include("users.urls")),

@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from yhdyspinta.health import FAILING, detail_allowed, health_report
 
@@ -16,3 +18,12 @@ def health(request: HttpRequest) -> JsonResponse:
     report = health_report()
     status = 503 if report["status"] == FAILING else 200
     return JsonResponse(report if detail_allowed(request) else {"status": report["status"]}, status=status)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's, a PDF's): our SVG icon.
+
+    Not a permanent redirect: the icon's address changes with its content (hashed static names).
+    """
+    return redirect(static("img/favicon.svg"))

@@ -1,12 +1,15 @@
 """Every write to agreements. Each service checks permission and precondition itself, under a row lock."""
 
 import datetime
+import math
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from agreements import permissions
@@ -198,6 +201,27 @@ def starts_burst(previous: SectionVersion | None, *, by: User | None, at: dateti
     )
 
 
+def _check_text_size(clean: str) -> None:
+    """A section's sanitised text is at most ``SECTION_TEXT_MAX_BYTES`` (UTF-8), far above any real
+    agreement's: every save keeps a full copy, and every reader of the section loads it."""
+    size, limit = len(clean.encode()), settings.SECTION_TEXT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            {
+                "text": _(
+                    "The text is too long to save: %(size)s MB, when a section holds at most %(limit)s MB. "
+                    "Shorten it or move long material, such as tables of figures, to an annex. "
+                    "The text saved before is kept."
+                )
+                # Rounded up, so that a text just over the limit never reads as the limit itself.
+                % {
+                    "size": number_format(math.ceil(size / 100_000) / 10, 1),
+                    "limit": number_format(limit / 1_000_000, 1),
+                }
+            }
+        )
+
+
 def _section_write(
     *,
     section: Section,
@@ -215,6 +239,7 @@ def _section_write(
     if section.version != base_version:
         raise SectionConflict(section)
     clean = sanitize_html(text)
+    _check_text_size(clean)
     if clean == section.text and restored_from is None and not resolves_conflict:
         return None
     now = timezone.now()
@@ -252,8 +277,10 @@ def section_save(
 ) -> SectionVersion | None:
     """Saves ``text`` as the section's next version if nobody saved since ``base_version``.
 
-    Raises SectionConflict when the section has moved on; returns None when nothing changed.
-    The text is sanitised here, whatever the client sent.
+    Raises SectionConflict when the section has moved on, ValidationError when the sanitised text
+    is larger than ``SECTION_TEXT_MAX_BYTES``; returns the version written, or None when nothing
+    changed (the section is still at ``base_version``). The text is sanitised here, whatever the
+    client sent.
     """
     return _section_write(
         section=section, text=text, base_version=base_version, by=by, resolves_conflict=resolves_conflict

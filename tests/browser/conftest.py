@@ -50,8 +50,11 @@ def browser():
 
 
 def expected(console_text: str) -> bool:
-    # A refused stale autosave answers 409 by design; the browser logs every 4xx it fetches.
-    return console_text.startswith("Failed to load resource: the server responded with a status of 409")
+    # A refused stale autosave answers 409 by design, a refused too long text 400; the browser logs
+    # every 4xx it fetches.
+    return console_text.startswith(
+        tuple(f"Failed to load resource: the server responded with a status of {status}" for status in (400, 409))
+    )
 
 
 @pytest.fixture
