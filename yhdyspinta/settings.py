@@ -39,9 +39,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
-    "axes",
+    "yhdyspinta.third_party.AxesConfig",  # axes, with a translated name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "yhdyspinta.third_party.TOTPConfig",  # django_otp.plugins.otp_totp, with translated names
     "users",
     "regions",
     "agreements",
