@@ -277,3 +277,16 @@ def test_the_home_page_runs_the_same_queries_for_one_or_many_agreements_and_disc
     with django_assert_num_queries(len(few.captured_queries)):
         text = read(client)
     assert "Toinen Pirkanmaan sopimus" in text
+
+
+def test_the_admins_agreement_list_is_every_agreement_not_their_organisations(client, admin_user, alice, agreement):
+    client.force_login(admin_user)
+    admins = client.get(reverse("agreements:list"), headers={"accept-language": "en"}).content.decode()
+    client.force_login(alice)
+    alices = client.get(reverse("agreements:list"), headers={"accept-language": "en"}).content.decode()
+
+    assert "<h1>All agreements</h1>" in admins
+    assert "Every agreement, the most recently changed first" in admins
+    assert "your organisations" not in admins.lower()
+    assert "<h1>My agreements</h1>" in alices
+    assert "Agreements your organisations are parties to" in alices
