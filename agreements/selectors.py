@@ -6,8 +6,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Comment, Event, Party, Section, SectionVersion
-from agreements.permissions import UserLike, visible_agreement_ids
-from regions.models import WellbeingCounty
+from agreements.permissions import UserLike, can_start_agreement, visible_agreement_ids
+from regions.models import Organisation, WellbeingCounty
+from users.models import OrganisationRole
 
 
 def _count(queryset: QuerySet, field: str) -> Coalesce:
@@ -143,8 +144,6 @@ def home_agreements(*, user: UserLike) -> HomeAgreements:
     For a portal admin that is every agreement, and the page says so rather than calling them the
     agreements of their organisations.
     """
-    from regions.models import Organisation
-
     last_event = Event.objects.filter(agreement=OuterRef("pk")).order_by("-at", "-pk").values("kind")[:1]
     rows = list(agreement_list_for_user(user=user).annotate(last_event_kind=Subquery(last_event))[: HOME_LIMIT + 1])
     for agreement in rows:
@@ -152,8 +151,6 @@ def home_agreements(*, user: UserLike) -> HomeAgreements:
         agreement.last_event_label = Event.Kind(kind).label if kind in Event.Kind.values else ""
     organisations = list(Organisation.objects.filter(user_roles__user=user.pk).distinct().order_by("name_fi"))
     coordinated = counties_coordinated_by(user) if organisations else []
-    from agreements.permissions import can_start_agreement
-
     return HomeAgreements(
         agreements=rows[:HOME_LIMIT],
         more=len(rows) > HOME_LIMIT,
@@ -194,8 +191,6 @@ def home_threads(*, user: UserLike) -> HomeThreads:
     parties to answer. Three queries: the discussions, whether the user speaks for any party, and
     (when a shown discussion has replies) the last replies with their authors and parties.
     """
-    from users.models import OrganisationRole
-
     my_organisations = OrganisationRole.objects.filter(user=user.pk).values("organisation_id")
     by_me = Q(author=user.pk) | Q(party__organisation__in=my_organisations)
     mine = Comment.objects.filter(by_me)
