@@ -5,6 +5,7 @@ admin's generic forms would bypass; the portal's own pages are where agreements 
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Annex, Comment, Event, Forum, Goal, Party, Section, SectionVersion
 
@@ -45,6 +46,25 @@ class AgreementAdmin(ReadOnlyAdmin):
     date_hierarchy = "updated_at"
     list_select_related = ("county",)
     inlines = [PartyInline]
+    fields = (
+        "title",
+        "kind",
+        "status",
+        "language",
+        "county",
+        "main_theme",
+        "theme_labels",
+        "valid_from",
+        "valid_until",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("theme_labels", "created_at", "updated_at")
+
+    @admin.display(description=_("themes"))
+    def theme_labels(self, obj: Agreement) -> str:
+        return ", ".join(str(label) for label in obj.get_theme_labels()) or "–"
 
 
 @admin.register(Section)

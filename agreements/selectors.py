@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Comment, Event, Party, Section, SectionVersion
-from agreements.permissions import UserLike, visible_agreement_ids
-from regions.models import WellbeingCounty
+from agreements.permissions import UserLike, can_start_agreement, visible_agreement_ids
+from regions.models import Organisation, WellbeingCounty
+from users.models import OrganisationRole
 
 
 def _count(queryset: QuerySet, field: str) -> Coalesce:
@@ -204,3 +205,113 @@ def counties_coordinated_by(user: UserLike) -> QuerySet[WellbeingCounty]:
     from users.models import Role
 
     return WellbeingCounty.objects.filter(user_roles__user=user.pk, user_roles__role=Role.COORDINATOR).distinct()
+
+
+# --- The home page's lists (registered in ``AgreementsConfig.ready``, shown by ``yhdyspinta.home``) ---
+
+HOME_LIMIT = 20  # rows a home list shows; the rest are on the agreement pages
+
+
+@dataclass(frozen=True)
+class HomeAgreements:
+    agreements: list[Agreement]
+    more: bool  # there are more than HOME_LIMIT
+    everything: bool  # a portal admin: every agreement, not those of their organisations
+    organisations: list  # the user's organisations (for the empty state)
+    startable: list[WellbeingCounty]  # counties whose agreements the user may start
+
+
+def home_agreements(*, user: UserLike) -> HomeAgreements:
+    """The agreements the user may see, newest change first, each with its last event's kind.
+
+    For a portal admin that is every agreement, and the page says so rather than calling them the
+    agreements of their organisations.
+    """
+    last_event = Event.objects.filter(agreement=OuterRef("pk")).order_by("-at", "-pk").values("kind")[:1]
+    rows = list(agreement_list_for_user(user=user).annotate(last_event_kind=Subquery(last_event))[: HOME_LIMIT + 1])
+    for agreement in rows:
+        kind = agreement.last_event_kind
+        agreement.last_event_label = Event.Kind(kind).label if kind in Event.Kind.values else ""
+    organisations = list(Organisation.objects.filter(user_roles__user=user.pk).distinct().order_by("name_fi"))
+    coordinated = counties_coordinated_by(user) if organisations else []
+    return HomeAgreements(
+        agreements=rows[:HOME_LIMIT],
+        more=len(rows) > HOME_LIMIT,
+        everything=user.is_superuser,
+        organisations=organisations,
+        startable=[c for c in coordinated if can_start_agreement(user, c)],
+    )
+
+
+@dataclass(frozen=True)
+class HomeThread:
+    thread: Comment  # with ``section`` and its ``agreement``, ``party`` and ``author``
+    last: Comment  # the last word: the newest reply, or the thread itself when no one has answered
+    started_by_me: bool  # the user or a party they speak for started it
+    last_word_mine: bool  # the user or a party they speak for had the last word
+    answered: bool
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Someone other than the user's side spoke last: it is theirs to answer."""
+        return not self.last_word_mine
+
+
+@dataclass(frozen=True)
+class HomeThreads:
+    threads: list[HomeThread]
+    more: bool
+    speaks_for_parties: bool  # False for a portal admin, who speaks for no party
+
+
+def home_threads(*, user: UserLike) -> HomeThreads:
+    """Open discussions in the agreements the user may see that concern them, newest word first.
+
+    A discussion concerns the user when they or a party they speak for started it, when they or their
+    party took part and someone else had the last word, or when no one has answered it yet in an
+    agreement their organisation is a party to. A user who speaks for no party (a portal admin) is
+    thus shown only the discussions they took part in: the unanswered ones are for the agreement's
+    parties to answer. Three queries: the discussions, whether the user speaks for any party, and
+    (when a shown discussion has replies) the last replies with their authors and parties.
+    """
+    my_organisations = OrganisationRole.objects.filter(user=user.pk).values("organisation_id")
+    by_me = Q(author=user.pk) | Q(party__organisation__in=my_organisations)
+    mine = Comment.objects.filter(by_me)
+    replies = Comment.objects.filter(parent=OuterRef("pk"))
+    threads = (
+        Comment.objects.filter(
+            section__agreement__in=visible_agreement_ids(user), parent__isnull=True, resolved_at__isnull=True
+        )
+        .annotate(
+            last_reply_id=Subquery(replies.order_by("-created_at", "-pk").values("pk")[:1]),
+            answered=Exists(replies),
+            started_by_me=Exists(mine.filter(pk=OuterRef("pk"))),
+            took_part=Exists(replies.filter(by_me)),
+            last_word_mine=Exists(mine.filter(pk=OuterRef("last_reply_id"))),
+            my_party_is_a_party=Exists(
+                Party.objects.filter(agreement=OuterRef("section__agreement"), organisation__in=my_organisations)
+            ),
+        )
+        .select_related("section__agreement", "party", "author")
+    )
+    concerns = (
+        Q(started_by_me=True) | Q(took_part=True, last_word_mine=False) | Q(answered=False, my_party_is_a_party=True)
+    )
+    last_at = Coalesce(Subquery(replies.order_by("-created_at", "-pk").values("created_at")[:1]), "created_at")
+    rows = list(threads.filter(concerns).annotate(last_at=last_at).order_by("-last_at", "-pk")[: HOME_LIMIT + 1])
+    last_ids = [t.last_reply_id for t in rows[:HOME_LIMIT] if t.last_reply_id]
+    last = Comment.objects.select_related("party", "author").in_bulk(last_ids) if last_ids else {}
+    return HomeThreads(
+        threads=[
+            HomeThread(
+                thread=t,
+                last=last.get(t.last_reply_id, t),
+                started_by_me=t.started_by_me,
+                last_word_mine=t.last_word_mine if t.answered else t.started_by_me,
+                answered=t.answered,
+            )
+            for t in rows[:HOME_LIMIT]
+        ],
+        more=len(rows) > HOME_LIMIT,
+        speaks_for_parties=OrganisationRole.objects.filter(user=user.pk).exists(),
+    )

@@ -229,7 +229,7 @@ SITE = {
         "get", at("login"), lambda w, p, _: "200" if p is None else f"302 {reverse(settings.LOGIN_REDIRECT_URL)}"
     ),
     # Without a device there is no second step: straight on to where the login was going.
-    "two_factor_verify": Case("get", at("two_factor_verify"), signed_in(f"302 {reverse('users:me')}")),
+    "two_factor_verify": Case("get", at("two_factor_verify"), signed_in(f"302 {reverse('home')}")),
     "logout": Case("post", at("logout"), everyone(f"302 {reverse('home')}")),
     "favicon": Case("get", at("favicon"), everyone(f"302 {static('img/favicon.svg')}")),
     "set_language": Case(

@@ -40,7 +40,7 @@ def test_logging_in_does_not_redirect_off_site(client, alice, next_url):
     )
 
     assert_on_site(response)
-    assert response["Location"] == reverse("users:me")
+    assert response["Location"] == reverse("home")
 
 
 @pytest.mark.parametrize("next_url", OFF_SITE)

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -51,3 +53,21 @@ def user_with_two_factor_state(*, pk) -> User | None:
         user.has_two_factor_device = bool(user.has_two_factor_device)
         user.two_factor_role_required = bool(user.two_factor_role_required)
     return user
+
+
+@dataclass(frozen=True)
+class HomeAdministration:
+    superuser: bool
+    grant_roles: bool
+    audit_log: bool
+
+
+def home_administration(*, user: User) -> HomeAdministration | None:
+    """The administration tasks on a staff member's home page; None (no section) for everyone else."""
+    if not user.is_staff:
+        return None
+    return HomeAdministration(
+        superuser=user.is_superuser,
+        grant_roles=user.has_perm("users.add_organisationrole"),
+        audit_log=user.has_perm("audit.view_auditentry"),
+    )

@@ -39,9 +39,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
-    "axes",
+    "yhdyspinta.third_party.AxesConfig",  # axes, with a translated name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "yhdyspinta.third_party.TOTPConfig",  # django_otp.plugins.otp_totp, with translated names
     "users",
     "regions",
     "agreements",
@@ -136,7 +136,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "users:me"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 # Guardian's anonymous user lets permission checks treat anonymous visitors like any other user.
 GUARDIAN_RAISE_403 = False

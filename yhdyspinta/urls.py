@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from users import views as users_views
 from yhdyspinta import views
 from yhdyspinta.forms import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
+admin.site.site_header = admin.site.site_title = _("Yhdyspinta – administration")
+admin.site.index_title = _("Portal administration")
 
 urlpatterns = [
     path("", views.home, name="home"),

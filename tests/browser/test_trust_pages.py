@@ -57,4 +57,4 @@ def test_an_official_turns_on_two_factor_and_needs_the_code_at_the_next_login(ne
     assert accessibility_violations(page) == []
     page.get_by_label("Code").fill(code(TOTPDevice.objects.get(user=alice)))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My organisations")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What awaits you")

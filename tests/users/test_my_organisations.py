@@ -33,11 +33,11 @@ def test_anonymous_is_sent_to_log_in(client, areas):
     assert response.url.startswith(reverse("login"))
 
 
-def test_logging_in_with_the_form_lands_on_my_organisations(client, alice):
+def test_logging_in_with_the_form_lands_on_the_home_page(client, alice):
     response = client.post(reverse("login"), {"username": "alice", "password": "correct horse battery staple"})
 
     assert response.status_code == 302
-    assert response.url == reverse("users:me")
+    assert response.url == reverse("home")
 
 
 def test_a_wrong_password_is_explained_and_keeps_the_username(client, alice):
@@ -57,7 +57,7 @@ def test_login_does_not_redirect_off_site(client, alice):
         {"username": "alice", "password": "correct horse battery staple", "next": "https://evil.example/"},
     )
 
-    assert response.url == reverse("users:me")
+    assert response.url == reverse("home")
 
 
 def test_kela_is_one_organisation(areas):
