@@ -51,17 +51,17 @@ def entry_list(*, filters: Filters, agreement_id: int | None = None) -> QuerySet
 
 @cache
 def _tables() -> dict[str, tuple[str, dict[str, str]]]:
-    """Each audited table's name for people, and its columns' names."""
+    """Each audited table's name for people, and its columns' names: lazy, in each reader's language."""
     result = {}
     for audited in audited_tables():
         meta = audited.model._meta
-        columns = {f.column: str(capfirst(f.verbose_name)) for f in meta.local_concrete_fields}
-        result[audited.table] = (str(capfirst(meta.verbose_name)), columns)
+        columns = {f.column: capfirst(f.verbose_name) for f in meta.local_concrete_fields}
+        result[audited.table] = (capfirst(meta.verbose_name), columns)
     return result
 
 
 def table_choices() -> list[tuple[str, str]]:
-    names = sorted(((table, name) for table, (name, _columns) in _tables().items()), key=lambda c: c[1])
+    names = sorted(((table, name) for table, (name, _columns) in _tables().items()), key=lambda c: str(c[1]))
     return [("permissions", _("Permissions and roles (all)")), *names]
 
 

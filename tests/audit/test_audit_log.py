@@ -6,10 +6,12 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.models import Agreement, Goal
 from agreements.services import goal_save
 from audit.models import AuditEntry
+from audit.selectors import describe
 from audit.triggers import audited_tables
 from regions.models import Municipality
 from tests.agreements.factories import start_strategic
@@ -289,3 +291,17 @@ def test_triggers_are_installed_only_on_tables_that_exist(db):
     partial = statements(connection.vendor, {"audit_entry", "agreements_agreement"})
     assert any("agreements_agreement" in s for s in partial)
     assert not any("agreements_goal" in s for s in partial)
+
+
+def test_the_log_names_objects_and_fields_in_each_readers_language(agreement):
+    entry = AuditEntry.objects.filter(table=agreement.sections.model._meta.db_table).first()
+
+    def read(language: str) -> tuple[str, list[str]]:
+        with translation.override(language):
+            row = describe(entry)
+            return str(row.subject), [str(change.field) for change in row.changes]
+
+    finnish, english = read("fi"), read("en")
+
+    assert finnish[0].startswith("Kohta #") and "Otsikko" in finnish[1]
+    assert english[0].startswith("Section #") and "Title" in english[1]
