@@ -105,10 +105,13 @@ def walk(page, origin: str, persona: str | None) -> tuple[list[str], set[str]]:
         seen.add(kind)
         response = page.goto(url, wait_until="domcontentloaded")
         where = f"{persona or 'anonymous'} {urlsplit(page.url).path}"
-        if response.status >= 400:
-            problems.append(f"{where}: answers {response.status}")
+        if response is None or response.status >= 400:
+            problems.append(f"{where}: answers {response and response.status}")
             continue
         landed = page_kind(page.url, origin)
+        if landed is None:
+            problems.append(f"{where}: {url} led away from the portal's pages")
+            continue
         seen.add(landed)
         seen_views.add(landed[0])
         found = page.evaluate(MEASURE)
