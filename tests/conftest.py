@@ -172,8 +172,11 @@ def admin_user(areas) -> User:
 
 
 @pytest.fixture
-def demo(areas):
+def demo(areas, settings):
+    """The demo users and agreement as `manage.py demo` makes them; the command runs only with DEBUG on."""
+    settings.DEBUG = True
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.DEBUG = False
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.models import Agreement, Goal
 from agreements.services import (
@@ -21,6 +21,7 @@ from agreements.services import (
     structured_delete,
 )
 from audit.models import AuditEntry
+from audit.selectors import describe
 from audit.triggers import audited_tables
 from regions.models import Municipality
 from tests.agreements.factories import start_strategic
@@ -420,3 +421,17 @@ def test_a_deleted_object_is_named_by_what_its_entries_recorded(client, carol, a
     assert "Teema Asuminen → –" in page  # the theme's label, not its code
     assert f"Tavoite #{number} → –" in page  # the measure's goal, gone: its number
     assert "Lähtötaso 12,5 → –" in page  # a decimal comma
+
+
+def test_the_log_names_objects_and_fields_in_each_readers_language(agreement):
+    entry = AuditEntry.objects.filter(table=agreement.sections.model._meta.db_table).first()
+
+    def read(language: str) -> tuple[str, list[str]]:
+        with translation.override(language):
+            row = describe(entry)
+            return str(row.subject), [str(change.field) for change in row.changes]
+
+    finnish, english = read("fi"), read("en")
+
+    assert finnish[0].startswith("Kohta ”") and "Otsikko" in finnish[1]
+    assert english[0].startswith("Section “") and "Title" in english[1]

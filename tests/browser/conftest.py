@@ -62,8 +62,9 @@ def new_page(browser, live_server):
     """Opens pages in separate browser sessions; fails the test on any script or console error."""
     contexts, errors = [], []
 
-    def open_page(locale: str = "fi-FI"):
-        context = browser.new_context(base_url=live_server.url, locale=locale)
+    def open_page(locale: str = "fi-FI", **options):
+        # options go to the browser context as they are: viewport, java_script_enabled …
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         # axe arrives as an init script, which the page's Content-Security-Policy does not govern:
         # the pages themselves are tested under the real, strict policy.
         context.add_init_script(path=str(AXE))
