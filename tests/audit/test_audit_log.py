@@ -428,7 +428,7 @@ def test_the_log_names_objects_and_fields_in_each_readers_language(agreement):
 
     def read(language: str) -> tuple[str, list[str]]:
         with translation.override(language):
-            row = describe(entry)
+            (row,) = describe([entry])
             return str(row.subject), [str(change.field) for change in row.changes]
 
     finnish, english = read("fi"), read("en")
