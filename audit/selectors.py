@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
 from audit.triggers import PERMISSION_TABLES, REDACTED_MARK, audited_tables
+from yhdyspinta.numbers import format_decimal
 
 VALUE_LENGTH = 200
 
@@ -68,7 +69,6 @@ TABLE_NAMES = {
     "auth_group_permissions": gettext_lazy("group's permission"),
     "guardian_userobjectpermission": gettext_lazy("user's permission on an object"),
     "guardian_groupobjectpermission": gettext_lazy("group's permission on an object"),
-    "otp_totp_totpdevice": gettext_lazy("two-factor authentication device"),
 }
 # Columns whose own names are untranslated (other packages' fields, Django's generated names).
 # A foreign key not named here is called by the model it refers to ("group", "permission", …).
@@ -296,9 +296,7 @@ def _value(value, f: models.Field | None, names: _Names, table: str) -> str:
             number = decimal.Decimal(str(value))
         except decimal.InvalidOperation:
             return _text(value)
-        # 7.500 reads 7,5 and 100.000 reads 100, in the reader's decimal separator.
-        number = number.quantize(1) if number == number.to_integral() else number.normalize()
-        return formats.number_format(number, use_l10n=True)
+        return format_decimal(number)  # 7.500 reads 7,5 and 100.000 reads 100, in the reader's language
     choices = LIST_CHOICES.get((table, f.column))
     if choices and isinstance(value, list):
         labels = dict(import_string(choices).choices)

@@ -71,6 +71,15 @@ def test_no_shared_cache_keeps_a_users_home_page(client, alice):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_no_shared_cache_keeps_any_page_a_logged_in_user_reads_but_the_public_front_page_may_be(client, alice):
+    anonymous = client.get(reverse("home"))
+    client.force_login(alice)
+
+    for name in ("users:me", "regions:county_list"):
+        assert "no-store" in client.get(reverse(name))["Cache-Control"], name
+    assert "no-store" not in anonymous.get("Cache-Control", "")
+
+
 # --- Anonymous visitors -------------------------------------------------------------------------
 
 

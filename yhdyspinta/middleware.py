@@ -79,10 +79,12 @@ PRIVATE_NAMESPACES = frozenset({"agreements", "audit"})
 
 
 class PrivateNoStoreMiddleware:
-    """``Cache-Control: private, no-store`` on every answer of the agreements' and audit log's pages.
+    """``Cache-Control: private, no-store`` on every answer to a logged-in user, and on every answer
+    of the agreements' and audit log's pages to anyone.
 
-    They show what only the parties may read: a shared proxy must not keep them, nor a browser on a
-    shared computer keep them on disk. One rule by URL namespace, so a new page cannot forget it.
+    They show what only that user or the parties may read (a home page of their agreements and
+    discussions, their roles, an agreement's text and log): a shared proxy must not keep them, nor a
+    browser on a shared computer keep them on disk. One rule here, so a new page cannot forget it.
     """
 
     def __init__(self, get_response):
@@ -91,6 +93,8 @@ class PrivateNoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         match = request.resolver_match
-        if match is not None and match.namespaces and match.namespaces[0] in PRIVATE_NAMESPACES:
+        private_page = match is not None and bool(match.namespaces) and match.namespaces[0] in PRIVATE_NAMESPACES
+        user = getattr(request, "user", None)
+        if private_page or (user is not None and user.is_authenticated):
             patch_cache_control(response, private=True, no_store=True)
         return response

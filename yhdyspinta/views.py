@@ -1,7 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -13,10 +12,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors get the portal's front page; a logged-in user what awaits them."""
     if not request.user.is_authenticated:
         return render(request, "home.html")
-    response = render(request, "my_home.html", {"sections": home_page.home_sections(user=request.user)})
-    # It lists the user's agreements and discussions: no shared cache may keep it.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    # Cache-Control: private, no-store comes with every answer to a logged-in user (PrivateNoStoreMiddleware).
+    return render(request, "my_home.html", {"sections": home_page.home_sections(user=request.user)})
 
 
 @never_cache
