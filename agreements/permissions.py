@@ -5,6 +5,7 @@ Permissions are granted on each agreement to the role groups of its parties' org
 """
 
 import functools
+from collections.abc import Iterable
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -62,6 +63,11 @@ def organiser_grant(*, agreement: Agreement, county: WellbeingCounty) -> None:
 
 def can_start_agreement(user: UserLike, county: WellbeingCounty) -> bool:
     return user.has_perm(START, county.as_organisation)
+
+
+def counties_startable_by(user: UserLike, coordinated: Iterable[WellbeingCounty]) -> list[WellbeingCounty]:
+    """Of the counties the user coordinates, those whose agreements they may start."""
+    return [county for county in coordinated if can_start_agreement(user, county)]
 
 
 # A reader's standing in an agreement: the permissions guardian grants them on it (to them or to
@@ -207,11 +213,16 @@ def get_agreement_for_user(user: UserLike, pk: int, *, action: Action = "view") 
     return agreement
 
 
+def sees_every_agreement(user: UserLike) -> bool:
+    """A portal admin sees every agreement, though a party to none (pages say so, not "yours")."""
+    return user.is_authenticated and user.is_superuser
+
+
 def visible_agreement_ids(user: UserLike) -> QuerySet:
     """A subquery of the ids of the agreements ``user`` may see."""
     if not user.is_authenticated:
         return Agreement.objects.none().values("pk")
-    if user.is_superuser:
+    if sees_every_agreement(user):
         return Agreement.objects.values("pk")
     by_group = AgreementGroupObjectPermission.objects.filter(
         permission__codename="view_agreement", group__user=user

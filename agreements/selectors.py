@@ -7,7 +7,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.db.models.functions import Coalesce
 
 from agreements.models import Agreement, Comment, Event, Party, Section, SectionVersion
-from agreements.permissions import UserLike, can_start_agreement, visible_agreement_ids
+from agreements.permissions import UserLike, counties_startable_by, sees_every_agreement, visible_agreement_ids
 from regions.models import Organisation, WellbeingCounty
 from users.models import OrganisationRole
 
@@ -233,13 +233,12 @@ def home_agreements(*, user: UserLike) -> HomeAgreements:
         kind = agreement.last_event_kind
         agreement.last_event_label = Event.Kind(kind).label if kind in Event.Kind.values else ""
     organisations = list(Organisation.objects.filter(user_roles__user=user.pk).distinct().order_by("name_fi"))
-    coordinated = counties_coordinated_by(user) if organisations else []
     return HomeAgreements(
         agreements=rows[:HOME_LIMIT],
         more=len(rows) > HOME_LIMIT,
-        everything=user.is_superuser,
+        everything=sees_every_agreement(user),
         organisations=organisations,
-        startable=[c for c in coordinated if can_start_agreement(user, c)],
+        startable=counties_startable_by(user, counties_coordinated_by(user)) if organisations else [],
     )
 
 
@@ -262,6 +261,7 @@ class HomeThreads:
     threads: list[HomeThread]
     more: bool
     speaks_for_parties: bool  # False for a portal admin, who speaks for no party
+    everything: bool  # a portal admin, who sees every agreement's discussions but joins them as no party
 
 
 def home_threads(*, user: UserLike) -> HomeThreads:
@@ -314,4 +314,5 @@ def home_threads(*, user: UserLike) -> HomeThreads:
         ],
         more=len(rows) > HOME_LIMIT,
         speaks_for_parties=OrganisationRole.objects.filter(user=user.pk).exists(),
+        everything=sees_every_agreement(user),
     )

@@ -58,7 +58,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "agreements/list.html",
         {
             "agreements": selectors.agreement_list_for_user(user=request.user),
-            "startable": [c for c in coordinated if permissions.can_start_agreement(request.user, c)],
+            "everything": permissions.sees_every_agreement(request.user),
+            "startable": permissions.counties_startable_by(request.user, coordinated),
         },
     )
 
