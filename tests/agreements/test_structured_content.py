@@ -343,7 +343,7 @@ def test_indicator_values_are_shown_in_the_readers_format_in_the_table_and_the_f
         reverse("agreements:indicator_save", args=[agreement.pk, goal.pk, indicator.pk]), headers=headers
     ).content.decode()
 
-    assert f"<td>{shown}</td>" in table
+    assert f">{shown}</td>" in table
     assert f'value="{shown}"' in form and 'inputmode="decimal"' in form and 'type="number"' not in form
 
 

@@ -28,7 +28,7 @@ def test_a_coordinator_reads_who_changed_the_agreement(new_page, transactional_d
     coordinator.goto(f"/agreements/{agreement.pk}/")
     coordinator.get_by_role("link", name="The agreement's audit log").click()
 
-    row = coordinator.locator("tbody tr", has_text=f"Section #{section.pk}").first
+    row = coordinator.locator("tbody tr", has_text=f"Changed: Section “{section}”").first
     expect(row).to_contain_text("alice")
     expect(row).to_contain_text("Current version")
     assert accessibility_violations(coordinator) == []
