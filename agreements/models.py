@@ -62,9 +62,39 @@ class Agreement(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
+        CONSULTATION = "consultation", pgettext_lazy("agreement status", "In consultation")
+        NEGOTIATED = "negotiated", pgettext_lazy("agreement status", "Negotiated")
+        IN_DECISION = "in_decision", pgettext_lazy("agreement status", "In decision")
+        SIGNING = "signing", pgettext_lazy("agreement status", "Being signed")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        IN_FORCE = "in_force", pgettext_lazy("agreement status", "In force")
+        EXPIRED = "expired", pgettext_lazy("agreement status", "Expired")
+        TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
+        SUPERSEDED = "superseded", pgettext_lazy("agreement status", "Superseded")
 
-    # The allowed status changes; approval and signing add their states here.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {Status.DRAFT: ()}
+    # The workflow, declared once: the allowed moves from each status. Only the services of
+    # ``agreements.services.workflow`` make them, each with its preconditions, under a row lock.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.DRAFT: (Status.CONSULTATION, Status.NEGOTIATED),
+        Status.CONSULTATION: (Status.NEGOTIATED, Status.DRAFT),
+        Status.NEGOTIATED: (Status.IN_DECISION,),
+        Status.IN_DECISION: (Status.SIGNING, Status.SUPERSEDED),
+        Status.SIGNING: (Status.SIGNED, Status.SUPERSEDED),
+        Status.SIGNED: (Status.IN_FORCE, Status.SUPERSEDED),
+        Status.IN_FORCE: (Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED),
+        Status.EXPIRED: (),
+        Status.TERMINATED: (),
+        Status.SUPERSEDED: (),
+    }
+    # While the text may change; from NEGOTIATED on it is frozen (a database trigger refuses changes).
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.CONSULTATION})
+    # Public documents (621/1999): the public register shows these and nothing else.
+    PUBLIC_STATUSES = frozenset({Status.IN_FORCE, Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
+    ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
+
+    class EntryRule(models.TextChoices):
+        ALL = "all", _("When every party has approved")
+        QUORUM = "quorum", _("When a stated number of parties has approved")
 
     class Language(models.TextChoices):
         FINNISH = "fi", _("Finnish")
@@ -84,6 +114,64 @@ class Agreement(models.Model):
     themes = models.JSONField(_("themes"), default=list, blank=True)
     valid_from = models.DateField(_("valid from"), default=COUNCIL_TERM[0])
     valid_until = models.DateField(_("valid until"), default=COUNCIL_TERM[1])
+    # Section 5: entry into force, validity, notice and review.
+    entry_rule = models.CharField(
+        _("enters into force"), max_length=8, choices=EntryRule.choices, default=EntryRule.ALL
+    )
+    entry_quorum = models.PositiveSmallIntegerField(
+        _("parties needed"),
+        null=True,
+        blank=True,
+        help_text=_("With the rule 'a stated number of parties': how many parties must have approved."),
+    )
+    notice_months = models.PositiveSmallIntegerField(_("notice period in months"), null=True, blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    # The workflow's own dates and marks, written by the workflow services only.
+    consultation_deadline = models.DateField(_("comments by"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("text frozen at"), null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("text frozen by"),
+    )
+    text_sha256 = models.CharField(_("SHA-256 of the frozen text"), max_length=64, blank=True)
+    frozen_open_threads = models.PositiveIntegerField(
+        _("open discussions when frozen"), default=0, help_text=_("Confirmed by whoever froze the text.")
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    termination_notice_by = models.ForeignKey(
+        "Party",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notice given by"),
+    )
+    termination_reason = models.TextField(_("reason for ending"), blank=True)
+    # Editions: a change after freezing is a new edition, an agreement of its own that starts from
+    # the frozen text; ``series`` is the first edition (None on the first edition itself).
+    edition = models.PositiveSmallIntegerField(_("edition"), default=1)
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_editions",
+        verbose_name=_("first edition"),
+    )
+    previous_edition = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_edition",
+        verbose_name=_("previous edition"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,6 +199,14 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="strategic") | ~Q(main_theme=""), name="agreement_interface_has_main_theme"
             ),
+            models.CheckConstraint(
+                condition=Q(entry_rule="all") | Q(entry_quorum__gte=1), name="agreement_quorum_stated"
+            ),
+            models.CheckConstraint(
+                condition=Q(edition=1, series__isnull=True) | Q(edition__gt=1, series__isnull=False),
+                name="agreement_edition_in_series",
+            ),
+            models.UniqueConstraint(fields=["series", "edition"], name="agreement_edition_once"),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +215,20 @@ class Agreement(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def text_is_open(self) -> bool:
+        """Whether the text may still change (draft or consultation); afterwards it is frozen."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def series_id_or_own(self) -> int:
+        """The id every edition of this agreement shares: the first edition's."""
+        return self.series_id or self.pk
 
     def get_theme_labels(self) -> list[str]:
         return [Theme(t).label for t in self.themes if t in Theme.values]
@@ -483,6 +593,19 @@ class Event(models.Model):
         ANNEX_ADDED = "annex_added", _("Annex added")
         ANNEX_REMOVED = "annex_removed", _("Annex removed")
         IMPORTED = "imported", _("Agreement imported")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        DEADLINE_CHANGED = "deadline_changed", _("Comment deadline changed")
+        DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+        LEGAL_FORCE_RECORDED = "legal_force_recorded", _("Legal force recorded")
+        APPEAL_RECORDED = "appeal_recorded", _("Appeal recorded")
+        CHANGE_PROPOSED = "change_proposed", _("Change proposed in a decision")
+        CHANGE_ACCEPTED = "change_accepted", _("Change proposal accepted")
+        CHANGE_REJECTED = "change_rejected", _("Change proposal rejected")
+        EDITION_STARTED = "edition_started", _("New edition started")
+        SIGNATORY_NAMED = "signatory_named", _("Signatory named")
+        SIGNATORY_REMOVED = "signatory_removed", _("Signatory removed")
+        SIGNED = "signed", _("Signed")
+        SIGNED_OUTSIDE = "signed_outside", _("Signature recorded from outside the portal")
 
     # Edits that come in bursts (autosaves; a goal saved with its measures and indicators): the
     # timeline keeps one entry per person, kind and subject for a burst (services.core.EDIT_BURST).
@@ -512,6 +635,280 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+class Decision(models.Model):
+    """One party's decision on one edition of an agreement, as its own body made it.
+
+    A party may decide more than once (returned for preparation, then approved): its newest
+    decision counts. Entered by the party's own officials, or by the organiser's coordinator for a
+    party that has no user in the portal (``entered_for_party``).
+    """
+
+    class Body(models.TextChoices):
+        COUNCIL = "council", _("Municipal council (kunnanvaltuusto)")
+        BOARD = "board", _("Municipal board (kunnanhallitus)")
+        REGIONAL_COUNCIL = "regional_council", _("County council (aluevaltuusto)")
+        REGIONAL_BOARD = "regional_board", _("County board (aluehallitus)")
+        COMMITTEE = "committee", _("Committee (lautakunta)")
+        OFFICE_HOLDER = "office_holder", _("Office holder under the administrative regulations (hallintosääntö)")
+
+    # A council's decision is appealed (municipal appeal, 30 days); any other body's first gets a
+    # rectification request (14 days). kuntalaki 410/2015 §134, §140; 611/2021 §145.
+    COUNCILS = frozenset({Body.COUNCIL, Body.REGIONAL_COUNCIL})
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned for preparation")
+        APPROVED_WITH_CHANGES = "approved_with_changes", _("Approved with changes")
+
+    class LegalForce(models.TextChoices):
+        PENDING = "pending", _("Appeal period not over or not confirmed")
+        FINAL = "final", _("Legally final, no appeal")
+        APPEALED = "appealed", _("Appealed")
+
+    class AppealOutcome(models.TextChoices):
+        PENDING = "", _("Not decided yet")
+        DISMISSED = "dismissed", _("Appeal dismissed or rejected: the decision stands")
+        UPHELD = "upheld", _("Appeal upheld: the decision is annulled")
+        WITHDRAWN = "withdrawn", _("Appeal withdrawn")
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("party"))
+    body = models.CharField(_("deciding body"), max_length=16, choices=Body.choices)
+    body_name = models.CharField(
+        _("name of the body"), max_length=200, blank=True, help_text=_("For example Työllisyyslautakunta.")
+    )
+    diary_number = models.CharField(_("diary number"), max_length=100, blank=True)
+    proposal_body = models.CharField(_("proposal by"), max_length=200, blank=True)
+    proposal_date = models.DateField(_("proposal date"), null=True, blank=True)
+    proposal_section = models.CharField(_("proposal §"), max_length=20, blank=True)
+    decided_on = models.DateField(_("decision date"))
+    section = models.CharField(_("§"), max_length=20)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
+    minutes_url = models.URLField(_("minutes online"), max_length=500, blank=True)
+    minutes_file = models.FileField(_("minutes (PDF)"), upload_to="decisions/", blank=True)
+    minutes_published_on = models.DateField(_("minutes published on"), null=True, blank=True)
+    appeal_period_ends = models.DateField(_("appeal period ends"), null=True, blank=True)
+    legal_force = models.CharField(
+        _("legal force"), max_length=16, choices=LegalForce.choices, default=LegalForce.PENDING
+    )
+    legal_force_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal force confirmed by"),
+    )
+    legal_force_confirmed_at = models.DateTimeField(_("legal force confirmed at"), null=True, blank=True)
+    appeal_court = models.CharField(_("court"), max_length=200, blank=True)
+    appeal_filed_on = models.DateField(_("appeal filed on"), null=True, blank=True)
+    appeal_outcome = models.CharField(
+        _("outcome of the appeal"), max_length=16, choices=AppealOutcome.choices, default="", blank=True
+    )
+    appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
+    entered_for_party = models.BooleanField(
+        _("entered by the coordinator"),
+        default=False,
+        help_text=_("Entered by the organiser's coordinator for a party that has no user in the portal."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["party", "-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_force="appealed") | (Q(appeal_filed_on__isnull=True) & Q(appeal_court="")),
+                name="decision_appeal_only_when_appealed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.get_body_display()} {self.decided_on:%-d.%-m.%Y} § {self.section}"
+
+    @property
+    def is_approval(self) -> bool:
+        return self.outcome in (self.Outcome.APPROVED, self.Outcome.APPROVED_WITH_CHANGES)
+
+
+class ChangeProposal(models.Model):
+    """A change to the text that a party's decision ("approved with changes") asks for.
+
+    Accepting it starts a new edition that goes back to decision; rejecting it is recorded.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted: a new edition")
+        REJECTED = "rejected", _("Rejected")
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, related_name="change_proposal", verbose_name=_("decision")
+    )
+    description = models.TextField(_("changes asked for"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("reasons"), blank=True)
+    new_edition = models.OneToOneField(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="from_change_proposal",
+        verbose_name=_("new edition"),
+    )
+
+    class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Signatory(models.Model):
+    """A person who signs the agreement for a party, with the basis of their authority."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("party"))
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    authority = models.CharField(
+        _("authority to sign"),
+        max_length=300,
+        help_text=_("For example: hallintosääntö § 45, or the decision that names them."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatory_for",
+        verbose_name=_("portal user"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["party", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+
+def signed_page_path(signature: "Signature", filename: str) -> str:
+    return f"signatures/{signature.signatory.party.agreement_id}/{signature.signatory_id}.pdf"
+
+
+class Signature(models.Model):
+    """A signatory's signature: in the portal (with a fresh second factor) or recorded from outside."""
+
+    signatory = models.OneToOneField(
+        Signatory, on_delete=models.PROTECT, related_name="signature", verbose_name=_("signatory")
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed or recorded by"),
+    )
+    second_factor = models.CharField(
+        _("second factor confirmed"), max_length=200, blank=True, help_text=_("The device whose code was checked.")
+    )
+    outside = models.BooleanField(_("signed outside the portal"), default=False)
+    signed_page = models.FileField(_("signed page"), upload_to=signed_page_path, blank=True)
+    signed_page_sha256 = models.CharField(_("SHA-256 of the signed page"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outside=False) & ~Q(second_factor="")) | (Q(outside=True) & ~Q(signed_page="")),
+                name="signature_confirmed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatory} {self.signed_at:%-d.%-m.%Y}"
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail a user has turned off (every kind is on unless turned off)."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation opened")
+        IN_DECISION = "in_decision", _("Text frozen and in decision")
+        SIGNATURE = "signature", _("Your signature is awaited")
+        SIGNED = "signed", _("Agreement signed")
+        IN_FORCE = "in_force", _("Agreement in force")
+        REMINDER = "reminder", _("Reminders of dates: expiry, notice, review")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("notification turned off")
+        verbose_name_plural = _("notifications turned off")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"
+
+
+class CountyNegotiation(models.Model):
+    """A county's statutory negotiation with its municipalities (611/2021 §14, once per council term)."""
+
+    county = models.ForeignKey(
+        "regions.WellbeingCounty", on_delete=models.PROTECT, related_name="negotiations", verbose_name=_("county")
+    )
+    held_on = models.DateField(_("held on"))
+    note = models.TextField(_("record"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negotiation with the municipalities")
+        verbose_name_plural = _("negotiations with the municipalities")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.held_on:%-d.%-m.%Y}"
 
 
 class AgreementUserObjectPermission(UserObjectPermissionBase):

@@ -176,6 +176,11 @@ def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
     return agreement.is_draft and MANAGE in _perms(user, agreement)
 
 
+def can_run_workflow(user: UserLike, agreement: Agreement) -> bool:
+    """Moving the agreement through its workflow: the organising county's coordinators, in every state."""
+    return MANAGE in _perms(user, agreement)
+
+
 def can_audit_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Reading the agreement's audit log: those who manage it, in every state."""
     return MANAGE in _perms(user, agreement)

@@ -58,6 +58,8 @@ class Organisation(models.Model):
             ("view_organisation_members", _("Can see the organisation's members and their roles")),
             ("manage_organisation_members", _("Can manage the organisation's members")),
             ("start_agreement", _("Can start agreements the organisation organises")),
+            ("record_decisions", _("Can record the organisation's decisions on agreements")),
+            ("sign_agreements", _("Can sign agreements for the organisation")),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name_fi=""), name="organisation_name_fi_not_empty"),

@@ -7,10 +7,12 @@ from regions.models import Organisation
 from users.models import Role
 
 ORGANISATION_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
-    Role.OFFICIAL: ("regions.view_organisation_members",),
+    # Officials record their organisation's own decisions on the agreements it is a party to.
+    Role.OFFICIAL: ("regions.view_organisation_members", "regions.record_decisions"),
     # A coordinator starts the agreements their organisation organises (a county: its strategic one).
-    Role.COORDINATOR: ("regions.view_organisation_members", "regions.start_agreement"),
-    Role.SIGNATORY: ("regions.view_organisation_members",),
+    Role.COORDINATOR: ("regions.view_organisation_members", "regions.start_agreement", "regions.record_decisions"),
+    # A signatory signs for their own organisation only.
+    Role.SIGNATORY: ("regions.view_organisation_members", "regions.sign_agreements"),
     Role.ADMIN: ("regions.view_organisation_members", "regions.manage_organisation_members"),
 }
 
