@@ -250,27 +250,28 @@ def test_what_is_typed_is_shown_escaped_everywhere_and_exported_as_typed(client,
     out = StringIO()
     call_command("export_agreement", str(pk), stdout=out)
     bundle = json.loads(out.getvalue())
+    (edition,) = bundle["editions"]
     exported = {
-        "title": bundle["agreement"]["title"],
-        "official name": next(p["official_name"] for p in bundle["parties"] if p["organisation"].get("code") == "837"),
-        "comment": next(s for s in bundle["sections"] if s["key"] == "2")["comments"][0]["text"],
-        "goal": bundle["goals"][0]["title"],
-        "goal description": bundle["goals"][0]["description"],
-        "measure": bundle["goals"][0]["measures"][0]["description"],
-        "schedule": bundle["goals"][0]["measures"][0]["schedule"],
-        "indicator": bundle["goals"][0]["indicators"][0]["name"],
-        "unit": bundle["goals"][0]["indicators"][0]["unit"],
-        "data source": bundle["goals"][0]["indicators"][0]["data_source"],
-        "forum": bundle["forums"][0]["name"],
-        "meets": bundle["forums"][0]["meeting_frequency"],
-        "annex": bundle["annexes"][0]["title"],
+        "title": edition["agreement"]["title"],
+        "official name": next(p["official_name"] for p in edition["parties"] if p["organisation"].get("code") == "837"),
+        "comment": next(s for s in edition["sections"] if s["key"] == "2")["comments"][0]["text"],
+        "goal": edition["goals"][0]["title"],
+        "goal description": edition["goals"][0]["description"],
+        "measure": edition["goals"][0]["measures"][0]["description"],
+        "schedule": edition["goals"][0]["measures"][0]["schedule"],
+        "indicator": edition["goals"][0]["indicators"][0]["name"],
+        "unit": edition["goals"][0]["indicators"][0]["unit"],
+        "data source": edition["goals"][0]["indicators"][0]["data_source"],
+        "forum": edition["forums"][0]["name"],
+        "meets": edition["forums"][0]["meeting_frequency"],
+        "annex": edition["annexes"][0]["title"],
         "first name": next(u for u in bundle["users"] if u["username"] == "alice")["first_name"],
         "last name": next(u for u in bundle["users"] if u["username"] == "alice")["last_name"],
     }
     for field, value in exported.items():
         if value != typed[field]:
             problems.append(f"export: {field} is {value[:80]!r}, not as typed")
-    section_text = next(s for s in bundle["sections"] if s["key"] == "2")["text"]
+    section_text = next(s for s in edition["sections"] if s["key"] == "2")["text"]
     if section_text != sanitize_html(payload) or Section.objects.get(agreement=agreement, key="2").text != section_text:
         problems.append("export: the section's text is not the sanitised text")
 

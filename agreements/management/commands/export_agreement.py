@@ -7,10 +7,15 @@ from agreements.services.bundle import agreement_export
 
 
 class Command(BaseCommand):
-    help = "Prints one agreement as a complete JSON bundle (a portable backup; import_agreement restores it)."
+    help = (
+        "Prints one agreement as a complete JSON bundle with every edition of it "
+        "(a portable backup; import_agreement restores it)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("id", type=int, help="the agreement's id (the number in its address)")
+        parser.add_argument(
+            "id", type=int, help="the id of the agreement or of any of its editions (the number in its address)"
+        )
 
     def handle(self, *args, id: int, **options):
         agreement = Agreement.objects.filter(pk=id).first()

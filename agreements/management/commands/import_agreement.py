@@ -3,12 +3,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.services.bundle import BundleError, agreement_import
+from agreements.services.bundle import BundleError, agreement_import, agreement_series
 
 
 class Command(BaseCommand):
     help = (
-        "Restores an agreement from a bundle made by export_agreement, as a new agreement, all or nothing. "
+        "Restores an agreement from a bundle made by export_agreement, every edition of it as a new "
+        "agreement, all or nothing. "
         "Users it names are matched by username or created inactive."
     )
 
@@ -28,4 +29,7 @@ class Command(BaseCommand):
             agreement = agreement_import(bundle)
         except BundleError as error:
             raise CommandError(f"{file}: {error}; nothing was imported") from None
-        self.stdout.write(self.style.SUCCESS(f"Imported agreement {agreement.pk}: {agreement.title}"))
+        for edition in agreement_series(agreement):
+            self.stdout.write(
+                self.style.SUCCESS(f"Imported agreement {edition.pk}: {edition.title}, edition {edition.edition}")
+            )
