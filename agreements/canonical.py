@@ -24,7 +24,8 @@ def _party_names(parties) -> list[str]:
     return [p.official_name for p in parties]
 
 
-def _document(agreement: Agreement) -> dict:
+def document(agreement: Agreement) -> dict:
+    """The canonical text as data (what ``canonical_text`` serialises); the editions' diff reads it too."""
     parties = list(agreement.parties.order_by("position", "official_name", "pk"))
     measures = Measure.objects.select_related("lead_party").prefetch_related(
         Prefetch("co_parties", queryset=Party.objects.order_by("position", "official_name", "pk"))
@@ -100,7 +101,7 @@ def _goal(goal: Goal) -> dict:
 
 def canonical_text(agreement: Agreement) -> bytes:
     """The agreement's text as canonical JSON (UTF-8): the same bytes for the same text, always."""
-    return json.dumps(_document(agreement), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(document(agreement), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def text_sha256(agreement: Agreement) -> str:

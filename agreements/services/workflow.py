@@ -19,8 +19,9 @@ from django.utils.translation import ngettext
 
 from agreements import permissions
 from agreements.canonical import text_sha256
-from agreements.models import Agreement, Comment, Event, Party
+from agreements.models import Agreement, Event, Party
 from agreements.services.core import _event, _touch
+from agreements.workflow_selectors import open_thread_count
 from users.models import User
 
 Precondition = Callable[[Agreement, dict], str | None]
@@ -137,11 +138,6 @@ def _date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     return value if isinstance(value, datetime.date) else None
-
-
-def open_thread_count(agreement: Agreement) -> int:
-    """Discussions of the agreement that nobody has resolved."""
-    return Comment.objects.filter(section__agreement=agreement, parent__isnull=True, resolved_at__isnull=True).count()
 
 
 @precondition(S.CONSULTATION)
