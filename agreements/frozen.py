@@ -63,6 +63,10 @@ TEXT_MODELS = (
     "Annex",
 )
 TEXT_M2M = (("Goal", "responsible_parties"), ("Measure", "co_parties"))
+# Columns of the text's tables that are not the text and may change after freezing, by model
+# (besides every foreign key to a user, which a user's deletion sets to NULL). A column added to one
+# of these tables is frozen with the text unless it is named here.
+NOT_TEXT: dict[str, frozenset[str]] = {}
 PREFIX = "agreement_frozen"
 
 
@@ -76,10 +80,12 @@ def text_tables() -> list[tuple[Audited, tuple[str, ...]]]:
     models_ += [apps.get_model("agreements", m)._meta.get_field(f).remote_field.through for m, f in TEXT_M2M]
     result = []
     for model in models_:
+        free = NOT_TEXT.get(model._meta.object_name, frozenset())
         columns = tuple(
             f.column
             for f in model._meta.local_concrete_fields
-            if not (isinstance(f, models.ForeignKey) and f.related_model._meta.label == settings.AUTH_USER_MODEL)
+            if f.name not in free
+            and not (isinstance(f, models.ForeignKey) and f.related_model._meta.label == settings.AUTH_USER_MODEL)
         )
         audited = Audited(
             model=model,

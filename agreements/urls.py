@@ -46,6 +46,7 @@ private = [
     path("<int:pk>/annexes/<int:annex_pk>/remove/", content_views.annex_remove, name="annex_remove"),
     # --- The workflow: moves, editions, change proposals (agreements.workflow_views) ---
     path("<int:pk>/workflow/<str:to>/", workflow_views.workflow_move, name="workflow_move"),
+    path("<int:pk>/deadline/", workflow_views.consultation_deadline, name="consultation_deadline"),
     path("<int:pk>/editions/start/", workflow_views.edition_start_view, name="edition_start"),
     path("<int:pk>/editions/diff/", workflow_views.edition_diff, name="edition_diff"),
     path(

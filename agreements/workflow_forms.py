@@ -36,6 +36,10 @@ class ConsultationForm(MoveForm):
     field_order = ["deadline", "reason"]
 
 
+class DeadlineForm(Form):
+    deadline = ConsultationForm.base_fields["deadline"]
+
+
 class FreezeForm(MoveForm):
     confirm_open_threads = forms.BooleanField(label=_("Freeze the text with the open discussions"), required=False)
 

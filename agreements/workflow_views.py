@@ -22,7 +22,7 @@ from agreements.services.editions import (
     edition_refusal,
     edition_start,
 )
-from agreements.workflow_forms import ChangeProposalForm, EditionForm, move_form
+from agreements.workflow_forms import ChangeProposalForm, DeadlineForm, EditionForm, move_form
 
 S = Agreement.Status
 
@@ -98,6 +98,30 @@ def workflow_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
         return _move_page(request, agreement, to, form, refusals=refused.messages, status=400)
     messages.success(request, _("The agreement is now: %(status)s.") % {"status": S(to).label.lower()})
     return redirect("agreements:detail", agreement.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = permissions.get_agreement_for_user(request.user, pk, action="workflow")
+    form = DeadlineForm(
+        request.POST if request.method == "POST" else None, initial={"deadline": agreement.consultation_deadline}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.consultation_deadline_change(
+                agreement=agreement, by=request.user, deadline=form.cleaned_data["deadline"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The deadline for comments was changed."))
+            return redirect("agreements:detail", agreement.pk)
+    return render(
+        request,
+        "agreements/consultation_deadline.html",
+        {"agreement": agreement, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -64,10 +64,10 @@ def edition_refusal(agreement: Agreement) -> str | None:
 def _copy_text(source: Agreement, target: Agreement, by: User) -> None:
     """The frozen text of ``source`` into ``target``, in its order; parties map to their copies."""
     parties = {}
-    for party in source.parties.order_by("position", "pk"):
+    for party in source.parties.select_related("organisation").order_by("position", "pk"):
         parties[party.pk] = Party.objects.create(
             agreement=target,
-            organisation_id=party.organisation_id,
+            organisation=party.organisation,
             official_name=party.official_name,
             business_id=party.business_id,
             position=party.position,

@@ -156,6 +156,24 @@ def _deadline_set(agreement: Agreement, by: User | None, details: dict) -> str:
     return _("comments by %(date)s") % {"date": f"{agreement.consultation_deadline:%-d.%-m.%Y}"}
 
 
+@transaction.atomic
+def consultation_deadline_change(*, agreement: Agreement, by: User, deadline: datetime.date) -> Agreement:
+    """Moves the deadline for comments of a consultation that is running (not into the past)."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not permissions.can_run_workflow(by, locked):
+        raise PermissionDenied
+    if locked.status != S.CONSULTATION:
+        raise ValidationError(_("Only an agreement in consultation has a deadline for comments."))
+    problem = _deadline_given(locked, {"deadline": deadline})
+    if problem:
+        raise ValidationError({"deadline": problem})
+    locked.consultation_deadline = deadline
+    locked.save(update_fields=["consultation_deadline"])
+    _event(locked, Event.Kind.DEADLINE_CHANGED, by, _("comments by %(date)s") % {"date": f"{deadline:%-d.%-m.%Y}"})
+    _touch(locked.pk)
+    return locked
+
+
 @effect(S.DRAFT)
 def _deadline_cleared(agreement: Agreement, by: User | None, details: dict) -> None:
     # Reopened for drafting: the consultation is over; a new one gets a deadline of its own.

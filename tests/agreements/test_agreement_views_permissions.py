@@ -187,6 +187,7 @@ CASES = {
     # The workflow (agreements.workflow_views): each form's page; moving, starting an edition and
     # resolving a change proposal are for those who run the workflow, the editions' diff for readers.
     "agreements:workflow_move": ("get", MANAGE, True, lambda a: [a.pk, "consultation"], {}),
+    "agreements:consultation_deadline": ("get", MANAGE, True, lambda a: [a.pk], {}),
     "agreements:edition_start": ("get", MANAGE, True, lambda a: [a.pk], {}),
     "agreements:edition_diff": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:change_proposal_resolve": ("get", MANAGE, True, lambda a: [a.pk, a.proposal.pk], {}),

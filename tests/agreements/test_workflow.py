@@ -6,14 +6,14 @@ Carol coordinates Pirkanmaa, which organises the agreement; Alice (Tampere) is a
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from agreements import permissions
 from agreements.canonical import canonical_text, text_sha256
 from agreements.models import Agreement, Event
 from agreements.services import comment_add, goal_save, party_update, section_save
-from agreements.services.workflow import TransitionRefused, transition
+from agreements.services.workflow import TransitionRefused, consultation_deadline_change, transition
 from tests.agreements.workflow_factories import consulted, frozen, interface_agreement, put_in, tomorrow
 
 S = Agreement.Status
@@ -235,3 +235,21 @@ def test_from_negotiated_on_nobody_edits_or_manages(agreement, carol, admin_user
         assert not permissions.can_edit_agreement(user, agreement)
         assert not permissions.can_manage_agreement(user, agreement)
         assert permissions.can_run_workflow(user, agreement)
+
+
+def test_a_running_consultations_deadline_moves_but_not_into_the_past(agreement, carol, alice):
+    with pytest.raises(ValidationError, match="Only an agreement in consultation"):
+        consultation_deadline_change(agreement=agreement, by=carol, deadline=tomorrow())
+    consulted(agreement, carol)
+    later = tomorrow() + datetime.timedelta(days=13)
+
+    with pytest.raises(PermissionDenied):
+        consultation_deadline_change(agreement=agreement, by=alice, deadline=later)
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        consultation_deadline_change(
+            agreement=agreement, by=carol, deadline=timezone.localdate() - datetime.timedelta(1)
+        )
+    moved = consultation_deadline_change(agreement=agreement, by=carol, deadline=later)
+
+    assert moved.consultation_deadline == later
+    assert agreement.events.filter(kind=Event.Kind.DEADLINE_CHANGED, subject=f"comments by {later:%-d.%-m.%Y}").exists()

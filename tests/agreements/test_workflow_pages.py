@@ -209,3 +209,40 @@ def test_a_coordinator_starts_a_new_edition_from_its_page(agreement, carol, clie
     new = Agreement.objects.get(previous_edition=agreement)
     assert response.status_code == 302 and new.status == S.DRAFT
     assert "Edition 2" in detail(client, agreement)
+
+
+def test_a_coordinator_moves_the_deadline_and_the_parties_see_it(agreement, carol, alice, client):
+    consulted(agreement, carol)
+    later = tomorrow() + datetime.timedelta(days=7)
+    client.force_login(carol)
+
+    response = client.post(
+        reverse("agreements:consultation_deadline", args=[agreement.pk]), {"deadline": f"{later:%-d.%-m.%Y}"}
+    )
+
+    assert response.status_code == 302
+    client.force_login(alice)
+    assert f"{later:%-d.%-m.%Y}" in detail(client, agreement)
+
+
+def test_the_agreements_page_asks_as_many_queries_with_more_editions_and_proposals(agreement, carol, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(subject) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            detail(client, subject)
+        return len(captured)
+
+    in_decision(agreement, carol)
+    change_proposal(agreement)
+    many = interface_agreement(carol, "Monta")
+    in_decision(many, carol)
+    for n in range(3):
+        change_proposal(many, f"Muutos {n}")
+    second = edition_start(agreement=many, by=carol, reason="2")
+    frozen(second, carol)
+    edition_start(agreement=second, by=carol, reason="3")
+    client.force_login(carol)
+
+    assert queries(many) == queries(agreement)
