@@ -184,3 +184,34 @@ def test_the_admin_shows_a_frozen_agreement_read_only(agreement, admin_user, cli
     assert posted.status_code == 403
     agreement.refresh_from_db()
     assert agreement.title == "Perhekeskus"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_a_frozen_agreement_restores_and_stays_frozen(areas, carol, settings, tmp_path):
+    # pg_restore loads the rows before it creates the triggers (the dump's post-data section).
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    agreement = interface_agreement(carol)
+    frozen(agreement, carol)
+    call_command("backup", tmp_path / "backup", stdout=io.StringIO())
+
+    call_command("restore", tmp_path / "backup", "--yes", stdout=io.StringIO())
+
+    connection.close()
+    restored = Agreement.objects.get(pk=agreement.pk)
+    assert restored.status == Agreement.Status.NEGOTIATED
+    assert Section.objects.filter(agreement=restored).count() == agreement.sections.count()
+    refused(lambda: Section.objects.filter(agreement=restored).update(text=""))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_frozen_agreement_does_not_stop_the_flush_after_a_transactional_test(areas, carol):
+    # The flush after this test empties every table: a TRUNCATE on PostgreSQL, DELETEs in no fixed
+    # order on SQLite, where the triggers therefore refuse no DELETE (agreements.frozen).
+    frozen(interface_agreement(carol), carol)
+
+    assert Agreement.objects.filter(status=Agreement.Status.NEGOTIATED).exists()
