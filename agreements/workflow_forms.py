@@ -75,6 +75,21 @@ def move_form(to: str, *args, **kwargs) -> MoveForm:
     return FORMS.get(to, MoveForm)(*args, **kwargs)
 
 
+# What each move's button says; a move not named here says "Make it: <status>".
+MOVE_LABELS = {
+    S.CONSULTATION: _("Send to consultation"),
+    S.DRAFT: _("Reopen for drafting"),
+    S.NEGOTIATED: _("Freeze the text as negotiated"),
+    S.IN_DECISION: _("Send to the parties' decisions"),
+    S.TERMINATED: _("Record the termination"),
+    S.SUPERSEDED: _("Record as superseded"),
+}
+
+
+def move_label(to: str) -> str:
+    return str(MOVE_LABELS.get(to) or _("Make it: %(status)s") % {"status": S(to).label.lower()})
+
+
 class EditionForm(Form):
     reason = forms.CharField(
         label=_("What changes"),

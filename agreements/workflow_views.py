@@ -22,7 +22,7 @@ from agreements.services.editions import (
     edition_refusal,
     edition_start,
 )
-from agreements.workflow_forms import ChangeProposalForm, DeadlineForm, EditionForm, move_form
+from agreements.workflow_forms import ChangeProposalForm, DeadlineForm, EditionForm, move_form, move_label
 
 S = Agreement.Status
 
@@ -53,7 +53,7 @@ def panel(agreement: Agreement, *, user, can_run: bool, editions: list[Agreement
         "change_proposals": workflow_selectors.change_proposals_of(agreement),
         "open_threads": open_threads,
         "moves": [
-            (to, S(to).label, move_form(to, agreement=agreement, open_threads=open_threads, prefix=f"move-{to}"))
+            (to, move_label(to), move_form(to, agreement=agreement, open_threads=open_threads, prefix=f"move-{to}"))
             for to in moves
         ],
         "can_start_edition": can_run and edition_refusal(agreement) is None,
@@ -64,7 +64,7 @@ def _move_page(request, agreement, to, form, refusals=(), status=200) -> HttpRes
     return render(
         request,
         "agreements/workflow_move.html",
-        {"agreement": agreement, "to": to, "label": S(to).label, "form": form, "refusals": refusals},
+        {"agreement": agreement, "to": to, "label": move_label(to), "form": form, "refusals": refusals},
         status=status,
     )
 
