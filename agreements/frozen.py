@@ -122,8 +122,10 @@ BEGIN
     END IF;
     FOREACH the_row IN ARRAY array_remove(ARRAY[old_row, new_row], NULL) LOOP
         EXECUTE TG_ARGV[0] INTO agreement USING the_row;
-        SELECT status INTO frozen FROM agreements_agreement WHERE id = agreement AND status NOT IN ({_open_list()});
-        IF frozen IS NOT NULL THEN
+        -- Locked as the services (and the audit trigger after this one) lock it, so a write cannot
+        -- pass this check while the text is being frozen and land after the hash was taken.
+        SELECT status INTO frozen FROM agreements_agreement WHERE id = agreement FOR UPDATE;
+        IF frozen NOT IN ({_open_list()}) THEN
             RAISE EXCEPTION 'The text of agreement % is frozen (status %): % on % refused',
                 agreement, frozen, TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
         END IF;
