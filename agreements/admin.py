@@ -1,7 +1,10 @@
 """Agreements in the Django admin: for admins to find and inspect, read-only.
 
 Every change goes through the services (permissions, locking, versions, timeline), which the
-admin's generic forms would bypass; the portal's own pages are where agreements are edited.
+admin's generic forms would bypass; the portal's own pages are where agreements are edited. A
+frozen agreement's text could not be changed here anyway: the database refuses it
+(``agreements.frozen``). The admin shows its workflow marks: the status, the comment deadline, the
+SHA-256 of the frozen text with who froze it and when, and its edition.
 """
 
 from django.contrib import admin
@@ -56,6 +59,20 @@ class AgreementAdmin(ReadOnlyAdmin):
         "theme_labels",
         "valid_from",
         "valid_until",
+        "entry_rule",
+        "entry_quorum",
+        "consultation_deadline",
+        "text_sha256",
+        "frozen_at",
+        "frozen_by",
+        "frozen_open_threads",
+        "in_force_from",
+        "ended_on",
+        "termination_notice_by",
+        "termination_reason",
+        "edition",
+        "series",
+        "previous_edition",
         "created_by",
         "created_at",
         "updated_at",

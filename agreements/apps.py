@@ -7,8 +7,14 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from agreements import selectors
+        from django.db.models.signals import post_migrate
+
+        from agreements import frozen, selectors
         from yhdyspinta import home
+
+        # The database refuses changes to a frozen text (agreements.frozen); the triggers are
+        # (re)installed after every migrate, as the audit log's are.
+        post_migrate.connect(frozen.install_after_migrate, sender=self, dispatch_uid="agreements-frozen")
 
         home.register(
             home.HomeSection(

@@ -167,13 +167,20 @@ def can_comment_agreement(user: UserLike, agreement: Agreement) -> bool:
 
 
 def can_edit_agreement(user: UserLike, agreement: Agreement) -> bool:
-    """Editing the text and structured content: a party's people, only while the agreement is a draft."""
-    return agreement.is_draft and EDIT in _perms(user, agreement)
+    """Editing the text and structured content: a party's people while the agreement is a draft;
+    during consultation only the organising county's coordinators (the parties comment); from
+    negotiated on nobody, as the text is frozen."""
+    if agreement.is_draft:
+        return EDIT in _perms(user, agreement)
+    if agreement.status == Agreement.Status.CONSULTATION:
+        return MANAGE in _perms(user, agreement)
+    return False
 
 
 def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
-    """Managing parties and metadata: the county's coordinators, only while the agreement is a draft."""
-    return agreement.is_draft and MANAGE in _perms(user, agreement)
+    """Managing parties and metadata: the county's coordinators, while the text is open (draft or
+    consultation); from negotiated on nobody, as the text is frozen."""
+    return agreement.text_is_open and MANAGE in _perms(user, agreement)
 
 
 def can_run_workflow(user: UserLike, agreement: Agreement) -> bool:
@@ -181,18 +188,30 @@ def can_run_workflow(user: UserLike, agreement: Agreement) -> bool:
     return MANAGE in _perms(user, agreement)
 
 
+def can_resolve_change_proposal(user: UserLike, agreement: Agreement) -> bool:
+    """Accepting (a new edition) or rejecting a change a party's decision asks for: those who run
+    the workflow."""
+    return can_run_workflow(user, agreement)
+
+
+def can_start_edition(user: UserLike, agreement: Agreement) -> bool:
+    """Starting a new edition of a frozen agreement: those who run the workflow."""
+    return can_run_workflow(user, agreement)
+
+
 def can_audit_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Reading the agreement's audit log: those who manage it, in every state."""
     return MANAGE in _perms(user, agreement)
 
 
-Action = Literal["view", "comment", "edit", "manage", "audit"]
+Action = Literal["view", "comment", "edit", "manage", "audit", "workflow"]
 CHECKS = {
     "view": can_view_agreement,
     "comment": can_comment_agreement,
     "edit": can_edit_agreement,
     "manage": can_manage_agreement,
     "audit": can_audit_agreement,
+    "workflow": can_run_workflow,
 }
 
 

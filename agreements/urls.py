@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, views
+from agreements import content_views, views, workflow_views
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -44,5 +44,15 @@ private = [
     path("<int:pk>/annexes/", content_views.annex_add, name="annex_add"),
     path("<int:pk>/annexes/<int:annex_pk>/", content_views.annex_download, name="annex_download"),
     path("<int:pk>/annexes/<int:annex_pk>/remove/", content_views.annex_remove, name="annex_remove"),
+    # --- The workflow: moves, editions, change proposals (agreements.workflow_views) ---
+    path("<int:pk>/workflow/<str:to>/", workflow_views.workflow_move, name="workflow_move"),
+    path("<int:pk>/deadline/", workflow_views.consultation_deadline, name="consultation_deadline"),
+    path("<int:pk>/editions/start/", workflow_views.edition_start_view, name="edition_start"),
+    path("<int:pk>/editions/diff/", workflow_views.edition_diff, name="edition_diff"),
+    path(
+        "<int:pk>/change-proposals/<int:proposal_pk>/",
+        workflow_views.change_proposal_resolve,
+        name="change_proposal_resolve",
+    ),
 ]
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import permissions, selectors, services
+from agreements import permissions, selectors, services, workflow_selectors, workflow_views
 from agreements.diff import text_diff
 from agreements.forms import (
     AgreementStartForm,
@@ -112,14 +112,19 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
     can_manage = permissions.can_manage_agreement(request.user, agreement)
     can_audit = permissions.can_audit_agreement(request.user, agreement)
+    # The workflow panel (agreements.workflow_views): its forms for those who run the workflow, and
+    # the editions this reader may see, whose statuses the key names (they change on their own rows).
+    can_run = permissions.can_run_workflow(request.user, agreement)
+    editions = workflow_selectors.editions_of(agreement, user=request.user)
     body = render_fragment(
         request,
         "agreements/_detail_body.html",
-        _state_key(agreement, "overview", can_manage, can_audit),
+        _state_key(agreement, "overview", can_manage, can_audit, can_run, tuple((e.pk, e.status) for e in editions)),
         lambda: {
             "overview": selectors.agreement_overview(agreement),
             "can_manage": can_manage,
             "can_audit": can_audit,
+            "workflow": workflow_views.panel(agreement, user=request.user, can_run=can_run, editions=editions),
         },
     )
     return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})

@@ -22,6 +22,7 @@ from agreements.services import (
 )
 from regions.models import Municipality, WellbeingCounty
 from tests.agreements.factories import start_strategic
+from tests.agreements.workflow_factories import change_proposal
 
 NONE, VIEW, COMMENT, EDIT, MANAGE = range(5)
 LEVEL = {
@@ -81,6 +82,7 @@ def build(request) -> dict:
             title="Liite",
             upload=SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         )
+        agreement.proposal = change_proposal(agreement)
     return {"own": own, "foreign": foreign}
 
 
@@ -182,6 +184,13 @@ CASES = {
     ),
     "agreements:annex_download": ("get", VIEW, True, lambda a: [a.pk, a.annex.pk], {}),
     "agreements:annex_remove": ("post", EDIT, True, lambda a: [a.pk, a.annex.pk], {}),
+    # The workflow (agreements.workflow_views): each form's page; moving, starting an edition and
+    # resolving a change proposal are for those who run the workflow, the editions' diff for readers.
+    "agreements:workflow_move": ("get", MANAGE, True, lambda a: [a.pk, "consultation"], {}),
+    "agreements:consultation_deadline": ("get", MANAGE, True, lambda a: [a.pk], {}),
+    "agreements:edition_start": ("get", MANAGE, True, lambda a: [a.pk], {}),
+    "agreements:edition_diff": ("get", VIEW, True, lambda a: [a.pk], {}),
+    "agreements:change_proposal_resolve": ("get", MANAGE, True, lambda a: [a.pk, a.proposal.pk], {}),
 }
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
 PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user", None]
