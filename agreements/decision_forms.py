@@ -1,6 +1,7 @@
 """Forms for a party's decision, its appeal and the appeal's outcome (views in ``decision_views``)."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Decision
@@ -29,11 +30,18 @@ class DecisionForm(ModelForm):
         help_texts = {
             "diary_number": _("As your organisation writes it."),
             "decided_on": _("As d.m.yyyy, for example 14.3.2026."),
-            "minutes_url": _("A link to the minutes online, or upload them as a PDF below."),
             "minutes_published_on": _(
                 "The appeal period runs from this date: the decision counts as notified on the 7th day after it."
             ),
         }
+
+    minutes_url = forms.URLField(
+        label=capfirst(Decision._meta.get_field("minutes_url").verbose_name),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A link to the minutes online, or upload them as a PDF below."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
