@@ -12,6 +12,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -215,7 +216,8 @@ def _data(form: DecisionForm) -> dict:
     return {
         "fields": {name: data[name] for name in DECISION_FIELDS},
         "changes": data["changes"],
-        "minutes_file": data.get("minutes_file") or None,
+        # Without a new upload the field gives back the file already stored: nothing to save.
+        "minutes_file": upload if isinstance(upload := data.get("minutes_file"), UploadedFile) else None,
     }
 
 
@@ -255,12 +257,11 @@ def decision_update(request: HttpRequest, pk: int, party_pk: int, decision_pk: i
     posted = request.method == "POST"
     proposal = getattr(decision, "change_proposal", None)
     initial = {"changes": proposal.description if proposal else ""}
-    # The form writes what was typed onto a copy: the service reads the decision as it is saved.
-    copy = Decision.objects.get(pk=decision.pk)
+    # The form only parses (DecisionForm._post_clean): the service writes onto the decision.
     form = DecisionForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        instance=copy,
+        instance=decision,
         initial=initial,
         prefix="decision",
     )

@@ -379,14 +379,16 @@ def next_steps(party: Party, decision: Decision | None, today: datetime.date) ->
 def home_decisions(*, user: UserLike, limit: int | None = None) -> HomeDecisions | None:
     """For each agreement, what the parties the user records decisions for have to do next.
 
-    None (no section) for someone who records no organisation's decisions. Three queries.
+    None (no section) when nothing is to be done and none of the user's organisations is a party to
+    an agreement being decided: drafts have no decisions yet, and an agreement in force whose
+    decisions are settled asks nothing. Two queries.
     """
     from agreements.selectors import HOME_LIMIT
 
+    if not user.is_authenticated:
+        return None
     limit = limit or HOME_LIMIT
     organisations = permissions.decision_organisation_ids(user)
-    if not user.is_authenticated or not organisations.exists():
-        return None
     parties = list(
         Party.objects.filter(
             organisation__in=organisations,
@@ -396,7 +398,9 @@ def home_decisions(*, user: UserLike, limit: int | None = None) -> HomeDecisions
         .select_related("agreement")
         .order_by("-agreement__updated_at", "agreement", "position", "pk")
     )
-    decisions = newest(Decision.objects.filter(party__in=[p.pk for p in parties])) if parties else {}
+    if not parties:
+        return None
+    decisions = newest(Decision.objects.filter(party__in=[p.pk for p in parties]))
     today = timezone.localdate()
     grouped: dict[int, AgreementSteps] = {}
     for party in parties:
@@ -404,4 +408,6 @@ def home_decisions(*, user: UserLike, limit: int | None = None) -> HomeDecisions
         if steps:
             grouped.setdefault(party.agreement_id, AgreementSteps(party.agreement, [])).steps.extend(steps)
     rows = list(grouped.values())
+    if not rows and not any(p.agreement.status in permissions.DECIDING_STATUSES for p in parties):
+        return None
     return HomeDecisions(agreements=rows[:limit], more=len(rows) > limit)

@@ -264,3 +264,26 @@ def test_the_home_list_asks_the_same_number_of_queries_for_few_and_many_agreemen
         assert len(result.agreements) == size
 
     assert counts[0] == counts[1]
+
+
+def test_completing_a_decision_keeps_its_uploaded_minutes_unless_removed(client, agreement, alice, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    tampere = party_of(agreement, TAMPERE)
+    decision = decide(
+        tampere, alice, minutes_published_on=None, minutes_file=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    stored = decision.minutes_file.name
+    client.force_login(alice)
+    url = reverse("agreements:decision_update", args=[agreement.pk, tampere.pk, decision.pk])
+    published = f"{days_ago(59):%d.%m.%Y}"
+    data = form_data(decided_on=f"{decision.decided_on:%d.%m.%Y}", minutes_published_on=published)
+
+    assert client.post(url, data).status_code == 302
+    decision.refresh_from_db()
+    assert decision.minutes_file.name == stored and decision.appeal_period_ends is not None
+
+    client.post(url, {**data, "decision-remove_minutes_file": "on"})
+    decision.refresh_from_db()
+    assert not decision.minutes_file
