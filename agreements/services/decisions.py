@@ -8,6 +8,7 @@ counts (``agreements.decisions.newest``), and only the newest is corrected, conf
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -115,8 +116,12 @@ def _write(
     if minutes_file is not None:
         try:
             sha256 = validate_pdf(minutes_file)
-        except ValidationError as error:
-            raise ValidationError({"minutes_file": error.messages}) from None
+        except ValidationError:
+            # validate_pdf speaks of annexes; the reasons (not a PDF, too large) are one here.
+            limit = f"{settings.ANNEX_MAX_BYTES / 1_000_000:.0f}"
+            raise ValidationError(
+                {"minutes_file": _("Upload the minutes as a PDF file of at most %(limit)s MB.") % {"limit": limit}}
+            ) from None
         decision.minutes_file.save(f"{decision.party.agreement_id}/{sha256[:16]}.pdf", minutes_file, save=False)
     elif remove_minutes_file:
         decision.minutes_file = ""
