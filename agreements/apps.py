@@ -32,3 +32,15 @@ class AgreementsConfig(AppConfig):
                 selector=selectors.home_threads,
             )
         )
+        # Each party's decision: the precondition for signing (registered on import) and what a
+        # party's officials have to do next.
+        from agreements import decisions
+
+        home.register(
+            home.HomeSection(
+                key="decisions",
+                order=30,
+                template="agreements/decisions/home/_decisions.html",
+                selector=decisions.home_decisions,
+            )
+        )

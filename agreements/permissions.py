@@ -255,3 +255,82 @@ def visible_agreement_ids(user: UserLike) -> QuerySet:
         "content_object_id"
     )
     return Agreement.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user)).values("pk")
+
+
+# --- Each party's decision (issue 10) ------------------------------------------------------------
+
+RECORD_DECISIONS = "regions.record_decisions"
+# A party's decision is recorded while the agreement is being decided, and while it is signed for a
+# party that approves late; an agreement that enters into force on a quorum also takes the
+# decisions of the parties that approve after it has entered into force (bound from their own).
+DECIDING_STATUSES = frozenset({Agreement.Status.IN_DECISION, Agreement.Status.SIGNING})
+LATE_DECIDING_STATUSES = frozenset({Agreement.Status.SIGNED, Agreement.Status.IN_FORCE})
+# Legal force and appeals are known weeks after the decision: recorded until the agreement ends.
+LEGAL_FORCE_STATUSES = DECIDING_STATUSES | LATE_DECIDING_STATUSES
+
+
+def _is_own_official(user: UserLike, party: Party) -> bool:
+    """The user holds a role in the party's organisation that records its decisions."""
+    return party.pk in party_ids_of(user, party.agreement) and user.has_perm(RECORD_DECISIONS, party.organisation)
+
+
+def party_has_decision_recorders(party: Party) -> bool:
+    """Someone in the portal may record the party's decisions: a user holding a role in its
+    organisation that carries ``regions.record_decisions`` (an official, a coordinator). An
+    organisation whose only users sign or administer it has nobody to record them either."""
+    from regions.models import OrganisationGroupObjectPermission
+
+    return OrganisationGroupObjectPermission.objects.filter(
+        permission__codename=RECORD_DECISIONS.split(".")[1],
+        content_object_id=party.organisation_id,
+        group__user__is_active=True,
+    ).exists()
+
+
+def records_for_party(user: UserLike, party: Party) -> str | None:
+    """How ``user`` may record ``party``'s decisions, whatever the agreement's state: ``"own"`` as
+    one of its own officials, ``"coordinator"`` as the organiser's coordinator for a party that has
+    nobody in the portal to record them (the record is marked as entered for the party), or None."""
+    if not can_view_agreement(user, party.agreement):
+        return None
+    if _is_own_official(user, party):
+        return "own"
+    if can_run_workflow(user, party.agreement) and not party_has_decision_recorders(party):
+        return "coordinator"
+    return None
+
+
+def decisions_open(agreement: Agreement) -> bool:
+    """Whether a party's decision on the agreement may be recorded now."""
+    if agreement.status in DECIDING_STATUSES:
+        return True
+    return agreement.status in LATE_DECIDING_STATUSES and agreement.entry_rule == Agreement.EntryRule.QUORUM
+
+
+def can_record_decision(user: UserLike, party: Party) -> bool:
+    """Recording (or correcting) the party's decision: its own officials, or the organiser's
+    coordinator for a party with nobody in the portal; while the agreement is being decided."""
+    return decisions_open(party.agreement) and records_for_party(user, party) is not None
+
+
+def can_record_legal_force(user: UserLike, party: Party) -> bool:
+    """Confirming that the party's decision is legally final: the same people, until the agreement ends."""
+    return party.agreement.status in LEGAL_FORCE_STATUSES and records_for_party(user, party) is not None
+
+
+def can_record_appeal(user: UserLike, party: Party) -> bool:
+    """Recording an appeal against the party's decision, and its outcome: as for legal force."""
+    return party.agreement.status in LEGAL_FORCE_STATUSES and records_for_party(user, party) is not None
+
+
+def decision_organisation_ids(user: UserLike) -> QuerySet:
+    """A subquery of the organisations whose decisions ``user`` records as one of their own (through
+    a role; a portal admin's blanket permissions do not make them an organisation's official)."""
+    from regions.models import OrganisationGroupObjectPermission
+
+    if not user.is_authenticated:
+        return Organisation.objects.none().values("pk")
+    return OrganisationGroupObjectPermission.objects.filter(
+        permission__codename=RECORD_DECISIONS.split(".")[1],
+        group__user=user,
+    ).values("content_object_id")

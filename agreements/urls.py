@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, views, workflow_views
+from agreements import content_views, decision_views, views, workflow_views
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -53,6 +53,29 @@ private = [
         "<int:pk>/change-proposals/<int:proposal_pk>/",
         workflow_views.change_proposal_resolve,
         name="change_proposal_resolve",
+    ),
+]
+# Each party's decision (agreements.decision_views).
+private += [
+    path("<int:pk>/decisions/", decision_views.matrix, name="decisions"),
+    path("<int:pk>/decisions.csv", decision_views.matrix_csv, name="decisions_csv"),
+    path("<int:pk>/decisions/<int:party_pk>/", decision_views.party_decision, name="decision"),
+    path("<int:pk>/decisions/<int:party_pk>/record/", decision_views.decision_record, name="decision_record"),
+    path(
+        "<int:pk>/decisions/<int:party_pk>/<int:decision_pk>/edit/",
+        decision_views.decision_update,
+        name="decision_update",
+    ),
+    path(
+        "<int:pk>/decisions/<int:party_pk>/<int:decision_pk>/legal-force/",
+        decision_views.legal_force_confirm,
+        name="decision_legal_force",
+    ),
+    path("<int:pk>/decisions/<int:party_pk>/<int:decision_pk>/appeal/", decision_views.appeal, name="decision_appeal"),
+    path(
+        "<int:pk>/decisions/<int:party_pk>/<int:decision_pk>/minutes/",
+        decision_views.minutes,
+        name="decision_minutes",
     ),
 ]
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

@@ -166,6 +166,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 ANNEX_MAX_BYTES = env_int("ANNEX_MAX_BYTES", 20 * 1000 * 1000)
 # The largest text of one section, as sanitised HTML (every save keeps a full copy of it).
 SECTION_TEXT_MAX_BYTES = env_int("SECTION_TEXT_MAX_BYTES", 1000 * 1000)
+# Whether a party signs only once its decision is legally final (not only approved), and the
+# agreement moves to signing only when enough parties' approvals are (agreements.decisions).
+SIGNING_REQUIRES_LEGAL_FORCE = env_bool("SIGNING_REQUIRES_LEGAL_FORCE", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1000 * 1000
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {

@@ -5,6 +5,8 @@ Helsinki's strategic agreement. A user who may not see an agreement gets 404; on
 but not do the thing gets 403; anonymous users are sent to log in where a page needs a login.
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
@@ -56,7 +58,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def build(request) -> dict:
+def build(request, *, with_decisions: bool = True) -> dict:
     carol = request.getfixturevalue("carol")
     own = agreement_start(
         by=carol,
@@ -83,7 +85,73 @@ def build(request) -> dict:
             upload=SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         )
         agreement.proposal = change_proposal(agreement)
+    if with_decisions:
+        for which, decided in build_decisions(request).items():
+            world = own if which == "own" else foreign
+            world.decided, world.decided_party, world.decision = decided, decided.decided_party, decided.decision
     return {"own": own, "foreign": foreign}
+
+
+# --- Each party's decision: agreements in decision beside "own" and "foreign" -------------------
+# "Own" in decision is the same Pirkanmaa interface agreement (the county, Tampere, Nokia), whose
+# Tampere party Alice records for; "foreign" is Helsinki's strategic agreement, Dave records for
+# Helsinki. Each party has a council decision of 60 days ago, its appeal period over, minutes as a PDF.
+RECORDER = {"own": "alice", "foreign": "dave"}
+MUNICIPALITY_OF = {"own": "837", "foreign": "091"}
+
+
+def build_decisions(request) -> dict:
+    """The agreements in decision alone (the decision cases need nothing of the drafts), each
+    carrying ``decided`` (itself), ``decided_party`` and its ``decision`` as the cases read them."""
+    from tests.agreements.decision_factories import decide, interface_in_decision, party_of, to_decision
+    from tests.agreements.factories import coordinator_of
+
+    built = {
+        "own": interface_in_decision(request.getfixturevalue("carol")),
+        "foreign": to_decision(start_strategic("90"), coordinator_of("90")[0]),
+    }
+    for which, agreement in built.items():
+        agreement.decided = agreement
+        agreement.decided_party = party_of(agreement, MUNICIPALITY_OF[which])
+        agreement.decision = decide(
+            agreement.decided_party,
+            request.getfixturevalue(RECORDER[which]),
+            minutes_file=SimpleUploadedFile("pk.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        )
+    return built
+
+
+def decision_args(a: Agreement, *more) -> list:
+    return [a.decided.pk, a.decided_party.pk, *more]
+
+
+def decision_form(a: Agreement) -> dict:
+    values = {"body": "council", "decided_on": "16.3.2026", "section": "7", "outcome": "approved"}
+    return {f"decision-{k}": v for k, v in values.items()}
+
+
+def appeal_form(a: Agreement) -> dict:
+    filed_on = a.decision.decided_on + datetime.timedelta(days=20)
+    return {"appeal-court": "Hämeenlinnan hallinto-oikeus", "appeal-filed_on": f"{filed_on:%d.%m.%Y}"}
+
+
+DECIDE = "decide"  # the party's own official (RECORDER) only
+DECISION_CASES = {
+    "agreements:decisions": ("get", VIEW, True, lambda a: [a.decided.pk], {}),
+    "agreements:decisions_csv": ("get", VIEW, True, lambda a: [a.decided.pk], {}),
+    "agreements:decision": ("get", VIEW, True, decision_args, {}),
+    "agreements:decision_record": ("post", DECIDE, True, decision_args, decision_form),
+    "agreements:decision_update": (
+        "post",
+        DECIDE,
+        True,
+        lambda a: decision_args(a, a.decision.pk),
+        decision_form,
+    ),
+    "agreements:decision_legal_force": ("post", DECIDE, True, lambda a: decision_args(a, a.decision.pk), {}),
+    "agreements:decision_appeal": ("post", DECIDE, True, lambda a: decision_args(a, a.decision.pk), appeal_form),
+    "agreements:decision_minutes": ("get", VIEW, True, lambda a: decision_args(a, a.decision.pk), {}),
+}
 
 
 def party(agreement: Agreement):
@@ -192,6 +260,7 @@ CASES = {
     "agreements:edition_diff": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:change_proposal_resolve": ("get", MANAGE, True, lambda a: [a.pk, a.proposal.pk], {}),
 }
+CASES.update(DECISION_CASES)
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
 PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user", None]
 
@@ -209,6 +278,8 @@ def expected(name: str, which: str, persona: str | None) -> int:
     level = LEVEL[which][persona]
     if level == NONE:
         return 404
+    if required == DECIDE:
+        return ok if persona == RECORDER[which] else 403
     return ok if level >= required else 403
 
 
@@ -231,7 +302,7 @@ def test_every_agreements_url_has_an_entry():
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")
 @pytest.mark.parametrize("name", list(CASES))
 def test_permission_matrix(client, request, name, persona, which):
-    agreements = build(request)
+    agreements = build_decisions(request) if name in DECISION_CASES else build(request, with_decisions=False)
     agreement = agreements[which]
     if persona:
         client.force_login(request.getfixturevalue(persona))
@@ -257,7 +328,7 @@ def test_the_permission_read_gives_what_guardian_gives(request):
 
     from agreements import permissions
 
-    world = build(request)
+    world = build(request, with_decisions=False)
     users = {name: request.getfixturevalue(name) for name in PERSONAS}
     assign_perm("agreements.comment_agreement", users["erin"], world["own"])  # a direct grant to one user
     deactivated = request.getfixturevalue("bob")
