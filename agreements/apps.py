@@ -7,7 +7,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from agreements import selectors
+        from agreements import selectors, signing_selectors
+        from agreements.services import signing  # noqa: F401  registers the signed and in-force checks and effects
         from yhdyspinta import home
 
         home.register(
@@ -24,5 +25,13 @@ class AgreementsConfig(AppConfig):
                 order=20,
                 template="agreements/home/_discussions.html",
                 selector=selectors.home_threads,
+            )
+        )
+        home.register(
+            home.HomeSection(
+                key="signatures",
+                order=15,
+                template="agreements/home/_signatures.html",
+                selector=signing_selectors.home_signatures,
             )
         )
