@@ -30,7 +30,7 @@ class AgreementsConfig(AppConfig):
         home.register(
             home.HomeSection(
                 key="signatures",
-                order=15,
+                order=30,
                 template="agreements/home/_signatures.html",
                 selector=signing_selectors.home_signatures,
             )
