@@ -122,7 +122,8 @@ def signatory_add(
 
 @transaction.atomic
 def signatory_remove(*, signatory: Signatory, by: User) -> None:
-    """Removes a signatory who has not signed, while signatories may be named."""
+    """Removes a signatory who has not signed, while signatories may be named; the agreement is
+    signed if that leaves every bound party's signatories signed."""
     party = _locked_party(signatory.party, by, permissions.can_name_signatories)
     agreement = party.agreement
     if agreement.status not in NAMING_STATUSES:
@@ -133,6 +134,8 @@ def signatory_remove(*, signatory: Signatory, by: User) -> None:
     signatory.delete()
     _event(agreement, Event.Kind.SIGNATORY_REMOVED, by, subject)
     _touch(agreement.pk)
+    # The one still awaited may have been the last: the others have all signed.
+    complete_if_signed(agreement)
 
 
 # --- Signatures ---------------------------------------------------------------------------------

@@ -325,6 +325,16 @@ def test_the_agreement_waits_for_every_signatory_of_every_bound_party(agreement,
     assert agreement.status == Agreement.Status.IN_FORCE
 
 
+def test_removing_the_last_awaited_signatory_completes_the_signing(agreement, carol, alice, sam):
+    extra = signing.signatory_add(party=party_of(agreement, "837"), by=alice, name="Toinen", title="t", authority="a")
+    _everyone_signs(agreement, carol, alice, sam)
+
+    signing.signatory_remove(signatory=extra, by=alice)
+
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.IN_FORCE
+
+
 def test_with_a_quorum_the_parties_that_approved_are_enough(carol, alice, sam):
     agreement = interface_agreement(carol)
     Agreement.objects.filter(pk=agreement.pk).update(entry_rule=Agreement.EntryRule.QUORUM, entry_quorum=2)
