@@ -425,6 +425,29 @@ def test_alice_names_a_signatory_and_uploads_a_paper_signature_on_the_pages(agre
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
+def test_the_page_refuses_to_name_a_user_who_does_not_sign_for_the_party(agreement, alice):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(alice)
+    tampere = party_of(agreement, "837")
+    fields = {f"party-{tampere.pk}-{f}": "X" for f in ("name", "title", "authority")}
+
+    response = client.post(
+        reverse("agreements:signatory_add", args=[agreement.pk, tampere.pk]),
+        {**fields, f"party-{tampere.pk}-user": alice.pk},
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Signatory.objects.exists()
+
+
+def test_the_signatures_page_says_whose_signature_is_awaited(agreement, sams_place, alice):
+    client = Client(headers={"accept-language": "fi"})
+    client.force_login(alice)
+    page = client.get(reverse("agreements:signatures", args=[agreement.pk])).content.decode()
+    assert "Sami Signeeraaja" in page and "hallintosääntö § 45" in page and "Odotetaan" in page
+
+
 def test_sam_finds_his_awaited_signature_on_his_home_page(agreement, sams_place, sams_client):
     page = sams_client.get(reverse("home")).content.decode()
     assert "Your signature is awaited" in page
