@@ -9,7 +9,8 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from agreements import frozen, selectors
+        from agreements import frozen, selectors, signing_selectors
+        from agreements.services import signing  # noqa: F401  registers the signed and in-force checks and effects
         from yhdyspinta import home
 
         # The database refuses changes to a frozen text (agreements.frozen); the triggers are
@@ -42,5 +43,13 @@ class AgreementsConfig(AppConfig):
                 order=30,
                 template="agreements/decisions/home/_decisions.html",
                 selector=decisions.home_decisions,
+            )
+        )
+        home.register(
+            home.HomeSection(
+                key="signatures",
+                order=35,
+                template="agreements/home/_signatures.html",
+                selector=signing_selectors.home_signatures,
             )
         )

@@ -334,3 +334,67 @@ def decision_organisation_ids(user: UserLike) -> QuerySet:
         permission__codename=RECORD_DECISIONS.split(".")[1],
         group__user=user,
     ).values("content_object_id")
+# --- Signing ------------------------------------------------------------------------------------
+# Who names a party's signatories and who signs are organisation permissions (regions), read with
+# one guardian checker per agreement instance: a page of thirty parties asks once, not thirty times.
+RECORD_DECISIONS = "regions.record_decisions"
+SIGN_AGREEMENTS = "regions.sign_agreements"
+
+
+def _organisation_checker(user: User, agreement: Agreement) -> ObjectPermissionChecker:
+    known = agreement.__dict__.setdefault("_organisation_checkers", {})
+    if user.pk not in known:
+        known[user.pk] = ObjectPermissionChecker(user)
+    return known[user.pk]
+
+
+def prefetch_organisation_perms(user: UserLike, agreement: Agreement, parties: Iterable[Party]) -> None:
+    """Reads the user's permissions on every party's organisation in one go (for a page of parties)."""
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        organisations = [party.organisation.as_organisation for party in parties]
+        if organisations:
+            _organisation_checker(user, agreement).prefetch_perms(organisations)
+
+
+def _has_organisation_perm(user: UserLike, perm: str, party: Party) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return _organisation_checker(user, party.agreement).has_perm(perm, party.organisation.as_organisation)
+
+
+def party_has_officials(party: Party) -> bool:
+    """Whether someone in the portal may record the party's decisions (an official or a coordinator
+    of its organisation). Pages annotate ``has_officials`` on their parties to ask once."""
+    if hasattr(party, "has_officials"):
+        return party.has_officials
+    from users.models import OrganisationRole
+
+    return OrganisationRole.objects.filter(organisation=party.organisation_id, role__in=officials_roles()).exists()
+
+
+def officials_roles() -> list[Role]:
+    """The roles whose holders record their organisation's decisions (and name its signatories)."""
+    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
+
+    return [role for role, perms in ORGANISATION_PERMISSIONS_BY_ROLE.items() if RECORD_DECISIONS in perms]
+
+
+def can_name_signatories(user: UserLike, party: Party) -> bool:
+    """Naming a party's signatories and recording a signature made outside the portal: the party's
+    own officials (who record its decisions), or the organiser's coordinators for a party that has
+    no official in the portal yet. The agreement's status is the service's to check."""
+    if not can_view_agreement(user, party.agreement):
+        return False
+    if _has_organisation_perm(user, RECORD_DECISIONS, party):
+        return True
+    return can_run_workflow(user, party.agreement) and not party_has_officials(party)
+
+
+def can_sign(user: UserLike, signatory) -> bool:
+    """Signing in the portal: the signatory themself, while they may sign for the party's
+    organisation (its signatory role). Status, decision and text are the service's to check."""
+    return (
+        user.is_authenticated
+        and signatory.user_id == user.pk
+        and _has_organisation_perm(user, SIGN_AGREEMENTS, signatory.party)
+    )

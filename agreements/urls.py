@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, decision_views, views, workflow_views
+from agreements import content_views, decision_views, signing_views, views, workflow_views
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -77,5 +77,12 @@ private += [
         decision_views.minutes,
         name="decision_minutes",
     ),
+    # --- Signing: signatories, signatures in the portal and from outside (agreements.signing_views) ---
+    path("<int:pk>/signatures/", signing_views.signatures, name="signatures"),
+    path("<int:pk>/signatures/parties/<int:party_pk>/", signing_views.signatory_add, name="signatory_add"),
+    path("<int:pk>/signatures/<int:signatory_pk>/remove/", signing_views.signatory_remove, name="signatory_remove"),
+    path("<int:pk>/signatures/<int:signatory_pk>/sign/", signing_views.sign, name="sign"),
+    path("<int:pk>/signatures/<int:signatory_pk>/outside/", signing_views.sign_outside, name="sign_outside"),
+    path("<int:pk>/signatures/<int:signatory_pk>/page/", signing_views.signed_page, name="signed_page"),
 ]
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

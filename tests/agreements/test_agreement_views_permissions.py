@@ -8,10 +8,12 @@ but not do the thing gets 403; anonymous users are sent to log in where a page n
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
-from agreements.models import Agreement, Theme
+from agreements.models import Agreement, Signatory, Signature, Theme
 from agreements.services import (
     agreement_start,
     annex_add,
@@ -85,6 +87,7 @@ def build(request, *, with_decisions: bool = True) -> dict:
             upload=SimpleUploadedFile("liite.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
         )
         agreement.proposal = change_proposal(agreement)
+        _signatories(agreement, request.getfixturevalue("sam") if agreement == own else None)
     if with_decisions:
         for which, decided in build_decisions(request).items():
             world = own if which == "own" else foreign
@@ -152,6 +155,31 @@ DECISION_CASES = {
     "agreements:decision_appeal": ("post", DECIDE, True, lambda a: decision_args(a, a.decision.pk), appeal_form),
     "agreements:decision_minutes": ("get", VIEW, True, lambda a: decision_args(a, a.decision.pk), {}),
 }
+
+
+# The party whose signatories the signing pages are asked about: Alice's Tampere (Sam signs for it),
+# and Helsinki as the county, which has no official in the portal (not the party the matrix removes:
+# a signature keeps its party).
+# Who may name that party's signatories: its officials, the organiser's coordinator for a party with
+# no official, the portal admin.
+NAMERS = {"own": {"alice", "admin_user"}, "foreign": {"admin_user"}}
+SIGNERS = {"own": {"sam"}, "foreign": set()}
+
+
+def _signatories(agreement: Agreement, user) -> None:
+    """A signatory of the signing party, and another who signed outside the portal. Written directly:
+    the services name signatories only once the text is frozen, and these agreements are drafts."""
+    if user:
+        party = agreement.parties.get(organisation__municipality__code="837")
+    else:
+        party = agreement.parties.get(organisation=agreement.county_id)
+    agreement.signatory = Signatory.objects.create(party=party, name="S", title="T", authority="A", user=user)
+    agreement.signed = Signatory.objects.create(party=party, name="P", title="T", authority="A", position=1)
+    signature = Signature(
+        signatory=agreement.signed, signed_at=timezone.now(), text_sha256="0" * 64, outside=True, signed_page_sha256="0"
+    )
+    signature.signed_page.save("p.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    signature.save()
 
 
 def party(agreement: Agreement):
@@ -259,6 +287,19 @@ CASES = {
     "agreements:edition_start": ("get", MANAGE, True, lambda a: [a.pk], {}),
     "agreements:edition_diff": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:change_proposal_resolve": ("get", MANAGE, True, lambda a: [a.pk, a.proposal.pk], {}),
+    # Signing: these drafts refuse naming and removing (a message, back to the page) to whoever may.
+    "agreements:signatures": ("get", VIEW, True, lambda a: [a.pk], {}),
+    "agreements:signatory_add": (
+        "post",
+        "name",
+        False,
+        lambda a: [a.pk, a.signatory.party_id],
+        lambda a: {f"party-{a.signatory.party_id}-{f}": "X" for f in ("name", "title", "authority")},
+    ),
+    "agreements:signatory_remove": ("post", "name", True, lambda a: [a.pk, a.signatory.pk], {}),
+    "agreements:sign": ("get", "sign", True, lambda a: [a.pk, a.signatory.pk], {}),
+    "agreements:sign_outside": ("get", "name", True, lambda a: [a.pk, a.signatory.pk], {}),
+    "agreements:signed_page": ("get", VIEW, True, lambda a: [a.pk, a.signed.pk], {}),
 }
 CASES.update(DECISION_CASES)
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
@@ -280,6 +321,8 @@ def expected(name: str, which: str, persona: str | None) -> int:
         return 404
     if required == DECIDE:
         return ok if persona == RECORDER[which] else 403
+    if required in ("name", "sign"):
+        return ok if persona in (NAMERS if required == "name" else SIGNERS)[which] else 403
     return ok if level >= required else 403
 
 
