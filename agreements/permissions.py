@@ -236,3 +236,19 @@ def visible_agreement_ids(user: UserLike) -> QuerySet:
         "content_object_id"
     )
     return Agreement.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user)).values("pk")
+
+
+# --- The public register (621/1999): anyone reads the agreements in PUBLIC_STATUSES, nothing else ---
+
+
+def public_agreements() -> QuerySet[Agreement]:
+    """The agreements the public register shows: in force or ended, public documents."""
+    return Agreement.objects.filter(status__in=Agreement.PUBLIC_STATUSES)
+
+
+def get_public_agreement(pk: int) -> Agreement:
+    """The agreement for the public register; 404 for one that is missing or not (yet) public."""
+    try:
+        return public_agreements().select_related("county").get(pk=pk)
+    except Agreement.DoesNotExist:
+        raise Http404 from None

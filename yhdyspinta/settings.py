@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "regions",
     "agreements",
     "tym",
+    "register",
     "audit",
     "yhdyspinta",  # project-wide commands: backup, restore
 ]
