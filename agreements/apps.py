@@ -7,7 +7,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
-        from agreements import selectors
+        from agreements import selectors, validity
+        from agreements.services import notifications, workflow
         from yhdyspinta import home
 
         home.register(
@@ -26,3 +27,19 @@ class AgreementsConfig(AppConfig):
                 selector=selectors.home_threads,
             )
         )
+        # Notices and reminders (issue 10): what the user was told, and the coordinator's dates.
+        home.register(
+            home.HomeSection(
+                key="notifications",
+                order=25,
+                template="agreements/home/_notifications.html",
+                selector=notifications.home_notifications,
+            )
+        )
+        home.register(
+            home.HomeSection(
+                key="dates", order=30, template="agreements/home/_dates.html", selector=validity.home_dates
+            )
+        )
+        if notifications.on_status_change not in workflow.LISTENERS:  # ready() may run twice in tests
+            workflow.LISTENERS.append(notifications.on_status_change)

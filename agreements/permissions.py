@@ -252,3 +252,9 @@ def get_public_agreement(pk: int) -> Agreement:
         return public_agreements().select_related("county").get(pk=pk)
     except Agreement.DoesNotExist:
         raise Http404 from None
+
+
+def can_record_county_negotiation(user: UserLike, county: WellbeingCounty) -> bool:
+    """Recording the county's statutory negotiation with its municipalities: its coordinators (who
+    start its agreements) and the portal admin."""
+    return can_start_agreement(user, county)

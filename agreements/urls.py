@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, views
+from agreements import content_views, validity_views, views
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -44,5 +44,7 @@ private = [
     path("<int:pk>/annexes/", content_views.annex_add, name="annex_add"),
     path("<int:pk>/annexes/<int:annex_pk>/", content_views.annex_download, name="annex_download"),
     path("<int:pk>/annexes/<int:annex_pk>/remove/", content_views.annex_remove, name="annex_remove"),
+    # Validity and reminders (issue 10): the county's statutory negotiations.
+    path("county/<str:code>/negotiations/", validity_views.county_negotiations, name="county_negotiations"),
 ]
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

@@ -264,6 +264,7 @@ SITE = {
     ),
     "users:me": Case("get", at("users:me"), signed_in("200")),
     "users:two_factor": Case("get", at("users:two_factor"), signed_in("200")),
+    "users:notifications": Case("get", at("users:notifications"), signed_in("200")),
     "users:two_factor_create": Case(
         "post", at("users:two_factor_create"), signed_in(f"302 {reverse('users:two_factor')}")
     ),

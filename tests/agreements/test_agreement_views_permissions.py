@@ -182,6 +182,8 @@ CASES = {
     ),
     "agreements:annex_download": ("get", VIEW, True, lambda a: [a.pk, a.annex.pk], {}),
     "agreements:annex_remove": ("post", EDIT, True, lambda a: [a.pk, a.annex.pk], {}),
+    # The county's statutory negotiations: its coordinators, as those who start its agreements.
+    "agreements:county_negotiations": ("get", "start", True, lambda a: [a.county.code], {}),
 }
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
 PERSONAS = ["alice", "bob", "carol", "sam", "olga", "dave", "erin", "admin_user", None]
