@@ -6,8 +6,8 @@ from yhdyspinta.forms import Form
 
 
 class RegisterFilterForm(Form):
-    """The register's filters. The choices are the counties and municipalities that have a public
-    agreement, read once by the view; a code that is none of them is refused next to its field."""
+    """The register's filters. The choices are the counties and the municipalities that are a party
+    to a public agreement, read once by the view; a code that is none of them is refused next to its field."""
 
     county = forms.ChoiceField(label=_("County"), required=False)
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)

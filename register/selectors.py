@@ -44,8 +44,8 @@ def register_agreements(filters: RegisterFilters) -> QuerySet[Agreement]:
 
 
 def register_counties() -> list[WellbeingCounty]:
-    """The counties that organise a public agreement (the choices of the register's filter)."""
-    return list(WellbeingCounty.objects.filter(Exists(public_agreements().filter(county=OuterRef("pk")))))
+    """Every county (the choices of the register's filter; a county's page links to its choice)."""
+    return list(WellbeingCounty.objects.order_by("code"))
 
 
 def register_municipalities() -> list[Municipality]:
