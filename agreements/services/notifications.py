@@ -9,6 +9,7 @@ the user's language (Finnish until they choose one).
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -71,7 +72,10 @@ def notify(
     if wanted:
         from agreements.tasks import send_notification
 
-        transaction.on_commit(lambda: [send_notification.delay(pk) for pk in wanted])
+        # robust: without a broker the task runs here, and a mail server that fails must not fail
+        # the request whose move has already committed (the row stays unsent, emailed_at empty).
+        for pk in wanted:
+            transaction.on_commit(partial(send_notification.delay, pk), robust=True)
     return rows
 
 
