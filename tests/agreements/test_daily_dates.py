@@ -211,3 +211,14 @@ def test_a_negotiation_is_not_recorded_for_a_day_still_to_come(client, carol):
 
     assert response.status_code == 400
     assert "cannot be recorded before it is held" in response.content.decode()
+
+
+def test_beat_runs_the_daily_task_which_does_the_same(people, settings):
+    from agreements.tasks import daily_dates as task
+    from yhdyspinta.celery import app
+
+    agreement = signed(valid_from=datetime.date(2026, 3, 1), valid_until=datetime.date(2029, 12, 31))
+    app.loader.import_default_modules()
+
+    assert settings.CELERY_BEAT_SCHEDULE["daily-dates"]["task"] in app.tasks
+    assert task.delay(on=TODAY.isoformat()).get()["into_force"] == [agreement.pk]

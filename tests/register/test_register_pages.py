@@ -198,3 +198,16 @@ def test_an_agreement_page_asks_as_many_queries_for_two_parties_as_for_twenty_fo
 
     assert small.parties.count() == 2 < 20 < big.parties.count()
     assert queries(small) == queries(big)
+
+
+def test_the_register_front_page_asks_as_many_queries_for_one_agreement_as_for_three(client, world):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("register:index")).status_code == 200
+        return len(context)
+
+    one = queries()
+    for code in ("02", "03"):
+        with_status(start_strategic(code=code), Agreement.Status.IN_FORCE)
+
+    assert queries() == one
