@@ -9,8 +9,12 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from agreements import frozen, selectors, signing_selectors
-        from agreements.services import signing  # noqa: F401  registers the signed and in-force checks and effects
+        from agreements import frozen, selectors, signing_selectors, validity
+        from agreements.services import (
+            notifications,
+            signing,  # noqa: F401  registers the signed and in-force checks and effects
+            workflow,
+        )
         from yhdyspinta import home
 
         # The database refuses changes to a frozen text (agreements.frozen); the triggers are
@@ -45,6 +49,15 @@ class AgreementsConfig(AppConfig):
                 selector=decisions.home_decisions,
             )
         )
+        # Notices and reminders (issue 10): what the user was told, and the coordinator's dates.
+        home.register(
+            home.HomeSection(
+                key="notifications",
+                order=25,
+                template="agreements/home/_notifications.html",
+                selector=notifications.home_notifications,
+            )
+        )
         home.register(
             home.HomeSection(
                 key="signatures",
@@ -53,3 +66,10 @@ class AgreementsConfig(AppConfig):
                 selector=signing_selectors.home_signatures,
             )
         )
+        home.register(
+            home.HomeSection(
+                key="dates", order=28, template="agreements/home/_dates.html", selector=validity.home_dates
+            )
+        )
+        if notifications.on_status_change not in workflow.LISTENERS:  # ready() may run twice in tests
+            workflow.LISTENERS.append(notifications.on_status_change)

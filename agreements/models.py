@@ -884,6 +884,58 @@ class NotificationOptOut(models.Model):
         return f"{self.user}: {self.get_kind_display()}"
 
 
+class Reminder(models.Model):
+    """A reminder of a date sent about an agreement: once per agreement, reason and date."""
+
+    class Reason(models.TextChoices):
+        EXPIRES = "expires", _("The agreement expires")
+        NOTICE = "notice", _("The notice period starts")
+        REVIEW = "review", _("The agreement's review is due")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("agreement")
+    )
+    reason = models.CharField(_("reminder of"), max_length=16, choices=Reason.choices)
+    on_date = models.DateField(_("date"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "reason", "on_date"], name="reminder_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.get_reason_display()} {self.on_date:%-d.%-m.%Y}"
+
+
+class Notification(models.Model):
+    """One notice to one user about an agreement: shown on their home page and e-mailed, unless they
+    turned its kind off or have no address. The row is the mail job's record (``emailed_at``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("agreement")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationOptOut.Kind.choices)
+    reason = models.CharField(_("reminder of"), max_length=16, blank=True, choices=Reminder.Reason.choices)
+    on_date = models.DateField(_("date"), null=True, blank=True, help_text=_("The deadline or the date reminded of."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} – {self.agreement}"
+
+
 class CountyNegotiation(models.Model):
     """A county's statutory negotiation with its municipalities (611/2021 §14, once per council term)."""
 

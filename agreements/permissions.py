@@ -398,3 +398,23 @@ def can_sign(user: UserLike, signatory) -> bool:
         and signatory.user_id == user.pk
         and _has_organisation_perm(user, SIGN_AGREEMENTS, signatory.party)
     )
+# --- The public register (621/1999): anyone reads the agreements in PUBLIC_STATUSES, nothing else ---
+
+
+def public_agreements() -> QuerySet[Agreement]:
+    """The agreements the public register shows: in force or ended, public documents."""
+    return Agreement.objects.filter(status__in=Agreement.PUBLIC_STATUSES)
+
+
+def get_public_agreement(pk: int) -> Agreement:
+    """The agreement for the public register; 404 for one that is missing or not (yet) public."""
+    try:
+        return public_agreements().select_related("county").get(pk=pk)
+    except Agreement.DoesNotExist:
+        raise Http404 from None
+
+
+def can_record_county_negotiation(user: UserLike, county: WellbeingCounty) -> bool:
+    """Recording the county's statutory negotiation with its municipalities: its coordinators (who
+    start its agreements) and the portal admin."""
+    return can_start_agreement(user, county)

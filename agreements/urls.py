@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, decision_views, signing_views, views, workflow_views
+from agreements import content_views, decision_views, signing_views, validity_views, views, workflow_views
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -84,5 +84,7 @@ private += [
     path("<int:pk>/signatures/<int:signatory_pk>/sign/", signing_views.sign, name="sign"),
     path("<int:pk>/signatures/<int:signatory_pk>/outside/", signing_views.sign_outside, name="sign_outside"),
     path("<int:pk>/signatures/<int:signatory_pk>/page/", signing_views.signed_page, name="signed_page"),
+    # Validity and reminders (issue 10): the county's statutory negotiations.
+    path("county/<str:code>/negotiations/", validity_views.county_negotiations, name="county_negotiations"),
 ]
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

@@ -18,7 +18,13 @@ from django.db import connections, models
 from audit.context import SETTING, SQLITE_FUNCTION
 
 AUDITED_APPS = {"auth", "guardian", "users", "regions", "agreements", "tym", "otp_totp"}
-NOT_AUDITED = {"auth.permission"}  # Django's permission catalogue: written by migrate, not by people
+NOT_AUDITED = {
+    "auth.permission",  # Django's permission catalogue: written by migrate, not by people
+    # The portal's notices to users, one per user and move: written by the workflow's listener and
+    # the mail task, never by a person; the move that caused them is in the log. Audited, each
+    # would stand in the agreement's log and each sent mail would give its pages a new cache key.
+    "agreements.notification",
+}
 # Secrets and texts: the entry says the column changed, not what it holds. A text's change is
 # referenced by the version number recorded beside it.
 REDACTED = {

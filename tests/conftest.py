@@ -97,6 +97,21 @@ def empty_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_the_test(request):
+    """Tasks queued by a test (the mails of a notice) run in the test's process, as without Redis,
+    even when REDIS_URL is set; only the tests with a real worker (``redis``) send them through it."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from yhdyspinta.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas log in with real passwords; a fast hasher keeps a test from spending a second on them."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -264,6 +264,7 @@ SITE = {
     ),
     "users:me": Case("get", at("users:me"), signed_in("200")),
     "users:two_factor": Case("get", at("users:two_factor"), signed_in("200")),
+    "users:notifications": Case("get", at("users:notifications"), signed_in("200")),
     "users:two_factor_create": Case(
         "post", at("users:two_factor_create"), signed_in(f"302 {reverse('users:two_factor')}")
     ),
@@ -276,6 +277,31 @@ SITE = {
     ),
     "agreements:audit": Case(
         "get", lambda w, which: reverse("agreements:audit", args=[w.agreements[which].pk]), audit_expect, objects=BOTH
+    ),
+    # The public register: open to everyone; the world's agreements are drafts, which it never shows.
+    "register:index": Case("get", at("register:index"), everyone("200")),
+    "register:language": Case(
+        "get",
+        lambda w, which: reverse("register:language") + "?language=sv&next=/regions/",
+        everyone("302 /regions/"),
+    ),
+    "register:agreement": Case(
+        "get",
+        lambda w, which: reverse("register:agreement", args=[w.agreements[which].pk]),
+        everyone("404"),
+        objects=BOTH,
+    ),
+    "register:annex": Case(
+        "get",
+        lambda w, which: reverse("register:annex", args=[w.agreements[which].pk, 1]),
+        everyone("404"),
+        objects=BOTH,
+    ),
+    "register:minutes": Case(
+        "get",
+        lambda w, which: reverse("register:minutes", args=[w.agreements[which].pk, 1]),
+        everyone("404"),
+        objects=BOTH,
     ),
 }
 

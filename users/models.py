@@ -6,6 +6,9 @@ from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
+    # The language of the user's e-mails; empty until they choose one (then Finnish).
+    language = models.CharField(_("language of e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from users import views
+from users import notification_views, views
 
 app_name = "users"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/set-up/", views.two_factor_create, name="two_factor_create"),
     path("two-factor/turn-off/", views.two_factor_remove, name="two_factor_remove"),
+    # Notifications (issue 10)
+    path("notifications/", notification_views.notifications, name="notifications"),
 ]

@@ -9,10 +9,11 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from yhdyspinta.env import env, env_bool, env_choices, env_int, env_list
+from yhdyspinta.env import env, env_bool, env_choices, env_email, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "regions",
     "agreements",
     "tym",
+    "register",
     "audit",
     "yhdyspinta",  # project-wide commands: backup, restore
 ]
@@ -190,6 +192,29 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The daily date task (agreements.tasks.daily_dates): statuses moved by dates, reminders sent.
+# `celery beat` runs it (docker-compose.yml); `manage.py daily_dates` is the same for cron.
+CELERY_TIMEZONE = "Europe/Helsinki"
+CELERY_BEAT_SCHEDULE = {
+    "daily-dates": {"task": "agreements.tasks.daily_dates", "schedule": crontab(hour=5, minute=15)},
+}
+
+# E-mail: notifications of the workflow and reminders (agreements.services.notifications), sent by
+# a Celery task. EMAIL_URL names the SMTP server; unset, mails are printed to the console.
+_email = env_email("EMAIL_URL")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Yhdyspinta <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's own address, for the links in e-mails (no request to take it from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # /health/ shows the database, Redis and worker states to the machine itself and to a monitor that
 # sends this token in the X-Health-Token header; anyone else gets only the overall status.

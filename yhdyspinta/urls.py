@@ -27,5 +27,7 @@ urlpatterns = [
     path("me/", include("users.urls")),
     path("agreements/", include("agreements.urls")),
     path("audit/", include("audit.urls")),
+    # The public register (issue 10): no login.
+    path("register/", include("register.urls")),
     path("admin/", admin.site.urls),
 ]

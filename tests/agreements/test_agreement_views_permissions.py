@@ -300,6 +300,8 @@ CASES = {
     "agreements:sign": ("get", "sign", True, lambda a: [a.pk, a.signatory.pk], {}),
     "agreements:sign_outside": ("get", "name", True, lambda a: [a.pk, a.signatory.pk], {}),
     "agreements:signed_page": ("get", VIEW, True, lambda a: [a.pk, a.signed.pk], {}),
+    # The county's statutory negotiations: its coordinators, as those who start its agreements.
+    "agreements:county_negotiations": ("get", "start", True, lambda a: [a.county.code], {}),
 }
 CASES.update(DECISION_CASES)
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
