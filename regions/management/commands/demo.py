@@ -3,12 +3,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.demo import demo_agreement_ensure
+from agreements.demo_workflow import demo_in_decision_ensure, demo_in_force_ensure
 from users.services import demo_users_ensure
 
 
 class Command(BaseCommand):
     help = (
-        "Loads the area data, creates the demo users and Pirkanmaa's demo agreement, printing the logins. "
+        "Loads the area data, creates the demo users and Pirkanmaa's demo agreements (a draft, one in "
+        "decision, one signed and in force), printing the logins. "
         "Safe to run again."
     )
 
@@ -18,8 +20,12 @@ class Command(BaseCommand):
         call_command("load_areas", stdout=self.stdout, stderr=self.stderr)
         password, users = demo_users_ensure()
         agreement = demo_agreement_ensure()
+        in_decision = demo_in_decision_ensure()
+        in_force = demo_in_force_ensure()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password}):"))
         for username, description in users:
             self.stdout.write(f"  {username:<18} {description}")
         self.stdout.write(f"Demo agreement: /agreements/{agreement.pk}/ ({agreement.title})")
+        self.stdout.write(f"In decision: /agreements/{in_decision.pk}/decisions/ ({in_decision.title})")
+        self.stdout.write(f"In force, public: /register/{in_force.pk}/ ({in_force.title})")
