@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement
 from regions.models import EmploymentAreaMembership, Municipality, WellbeingCounty
+from regions.services import areas_load
 from tests.agreements import test_agreement_views_permissions as agreements_matrix
 from tests.conftest import make_user
 from users.models import Role, User
@@ -141,6 +142,8 @@ def world_in_transaction(django_db_blocker, media_root) -> Iterator[World]:
         REDIS_URL="",  # /health/ answers at once instead of waiting for a worker
     )
     with django_db_blocker.unblock():
+        if not Municipality.objects.exists():  # a transactional test on this worker flushed them
+            areas_load()
         overrides.enable()
         atomic = transaction.atomic()
         atomic.__enter__()

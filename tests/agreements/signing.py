@@ -7,10 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agreements.models import Agreement, Decision, Party, Theme
 from agreements.services import agreement_start, workflow
 from regions.models import Municipality, WellbeingCounty
+from tests.agreements.workflow_factories import in_decision
 from users.models import User
-
-# Until the workflow helper's freeze effect computes it, the builders record a stand-in hash.
-STAND_IN_SHA256 = "5" * 64
 
 
 def pdf(name: str = "allekirjoitettu.pdf") -> SimpleUploadedFile:
@@ -32,11 +30,8 @@ def interface_agreement(carol: User, **kwargs) -> Agreement:
 
 
 def to_decision(agreement: Agreement, carol: User) -> Agreement:
-    """Frozen and in decision, moved by the coordinator."""
-    agreement = workflow.transition(agreement=agreement, to=Agreement.Status.NEGOTIATED, by=carol)
-    if not agreement.text_sha256:
-        Agreement.objects.filter(pk=agreement.pk).update(text_sha256=STAND_IN_SHA256)
-    return workflow.transition(agreement=agreement, to=Agreement.Status.IN_DECISION, by=carol)
+    """Through consultation, frozen and in decision, moved by the coordinator."""
+    return in_decision(agreement, carol)
 
 
 def decide(party: Party, outcome: str = Decision.Outcome.APPROVED, on: datetime.date | None = None) -> Decision:

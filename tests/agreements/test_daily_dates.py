@@ -162,9 +162,12 @@ def test_the_coordinators_home_lists_the_dates_within_six_months(client, people)
     alice, carol = people
     today = timezone.localdate()
     agreement = signed(
-        valid_from=today - datetime.timedelta(days=400), valid_until=add_months(today, 2), review_due=today
+        valid_from=today - datetime.timedelta(days=400),
+        valid_until=add_months(today, 2),
+        review_due=today,
+        title="Päättyvä sopimus",
     )
-    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.IN_FORCE, title="Päättyvä sopimus")
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.IN_FORCE)
 
     html = home_text(client, carol)
 

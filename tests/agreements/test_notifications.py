@@ -17,6 +17,7 @@ from agreements.models import Agreement, Notification, NotificationOptOut, Signa
 from agreements.services import workflow
 from agreements.services.notifications import notification_send
 from tests.agreements.factories import start_strategic
+from tests.agreements.signing import decide, interface_agreement, to_decision
 
 
 def with_email(*users):
@@ -28,13 +29,14 @@ def with_email(*users):
 @pytest.fixture
 def agreement(alice, bob, carol, dave):
     with_email(alice, bob, carol, dave)
-    agreement = start_strategic()
-    Agreement.objects.filter(pk=agreement.pk).update(consultation_deadline=datetime.date(2026, 1, 15))
-    return agreement
+    return start_strategic()
+
+
+DEADLINE = datetime.date.today() + datetime.timedelta(days=45)
 
 
 def open_consultation(agreement, by):
-    return workflow.transition(agreement=agreement, to=Agreement.Status.CONSULTATION, by=by)
+    return workflow.transition(agreement=agreement, to=Agreement.Status.CONSULTATION, by=by, deadline=DEADLINE)
 
 
 def test_opening_the_consultation_mails_the_parties_people_once_it_commits(
@@ -50,7 +52,7 @@ def test_opening_the_consultation_mails_the_parties_people_once_it_commits(
     assert recipients == ["alice@example.fi", "bob@example.fi"], "Carol made the move; Dave is no party"
     mail = next(m for m in mailoutbox if m.to == ["bob@example.fi"])
     assert agreement.title in mail.subject
-    assert "15.1.2026" in mail.body
+    assert f"{DEADLINE.day}.{DEADLINE.month}.{DEADLINE.year}" in mail.body
     assert f"/agreements/{agreement.pk}/" in mail.body
     assert Notification.objects.filter(agreement=agreement, emailed_at__isnull=False).count() == 2
 
@@ -83,7 +85,7 @@ def test_a_kind_turned_off_is_not_mailed_but_shown_on_the_home_page(
     assert "bob@example.fi" not in [address for mail in mailoutbox for address in mail.to]
     home = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
     assert "Consultation opened" in home
-    assert "comments until 15.1.2026" in home
+    assert f"comments until {DEADLINE.day}.{DEADLINE.month}.{DEADLINE.year}" in home
     settings_page = client.get(reverse("users:notifications")).content.decode()
     assert list(NotificationOptOut.objects.filter(user=bob).values_list("kind", flat=True)) == ["consultation"]
     assert not re.search(r'value="consultation"[^>]*checked', settings_page)
@@ -121,15 +123,18 @@ def test_only_the_signatories_who_have_not_signed_are_asked_to_sign(
     agreement, alice, sam, carol, mailoutbox, django_capture_on_commit_callbacks
 ):
     with_email(sam)
+    agreement = to_decision(interface_agreement(carol), carol)
+    for party in agreement.parties.all():
+        decide(party)
     tampere = agreement.parties.get(organisation__municipality__code="837")
     Signatory.objects.create(party=tampere, name="Sam Signer", title="Pormestari", authority="Hallintosääntö", user=sam)
-    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.IN_DECISION)
 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(agreement=agreement, to=Agreement.Status.SIGNING, by=carol)
 
     assert [mail.to for mail in mailoutbox] == [["sam@example.fi"]]
-    assert Notification.objects.get().kind == NotificationOptOut.Kind.SIGNATURE
+    mailed = Notification.objects.filter(agreement=agreement, emailed_at__isnull=False)
+    assert list(mailed.values_list("kind", flat=True)) == [NotificationOptOut.Kind.SIGNATURE]
 
 
 def test_a_user_without_a_role_sees_no_notices_section(client, admin_user):

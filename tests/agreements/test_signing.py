@@ -152,6 +152,8 @@ def test_sam_cannot_sign_once_he_no_longer_signs_for_tampere(agreement, sams_pla
 
 def test_sam_signs_only_after_tampere_has_approved(carol, alice, sam):
     agreement = interface_agreement(carol)
+    # Binding once two parties approve, so that signing starts while Tampere is still deciding.
+    Agreement.objects.filter(pk=agreement.pk).update(entry_rule=Agreement.EntryRule.QUORUM, entry_quorum=2)
     tampere = party_of(agreement, "837")
     agreement = to_signing(agreement, carol, approved=[county_party(agreement), party_of(agreement, "536")])
     decide(tampere, Decision.Outcome.RETURNED)

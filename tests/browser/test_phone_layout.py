@@ -18,7 +18,18 @@ DESKTOP = {"width": 1366, "height": 768}
 HEADER_MAX_HEIGHT = 100  # px at 390 px wide, menu closed: the rest of the first screen is the page's own
 PERSONAS = [None, "tampere", "nokia", "pirkanmaa", "tampereen-seutu", "kela", "admin"]  # None: not logged in
 DEMO_PASSWORD = "yhdyspinta-demo"
-NOT_PAGES = {"annex_download", "logout", "set_language"}  # a file, or POST only
+# A file, or POST only.
+NOT_PAGES = {
+    "annex_download",
+    "logout",
+    "set_language",
+    "decisions_csv",
+    "decision_minutes",
+    "signed_page",
+    "annex",
+    "minutes",
+    "language",
+}
 # The pages issue 9 names; the walk must have reached each of them, so that it cannot pass by walking nothing.
 EXPECTED = {
     "home",
@@ -40,6 +51,12 @@ EXPECTED = {
     "agreements:parties",
     "agreements:audit",
     "audit:list",
+    # Issue 10's: the party matrix, a party's decision, the signatures, the public register.
+    "agreements:decisions",
+    "agreements:decision",
+    "agreements:signatures",
+    "register:index",
+    "register:agreement",
 }
 
 MEASURE = """() => {
