@@ -53,6 +53,8 @@ def document(agreement: Agreement) -> dict:
             "valid_until": agreement.valid_until.isoformat(),
             "entry_rule": agreement.entry_rule,
             "entry_quorum": agreement.entry_quorum,
+            "notice_months": agreement.notice_months,
+            "review_due": agreement.review_due.isoformat() if agreement.review_due else None,
         },
         "parties": [{"official_name": p.official_name, "business_id": p.business_id} for p in parties],
         "sections": [

@@ -178,3 +178,18 @@ class ForumForm(PartyChoicesMixin, ModelForm):
 class AnnexForm(Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     file = forms.FileField(label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+
+class AgreementTermsForm(ModelForm):
+    """Section 5's terms: entry into force, validity, notice and review, while the text is open."""
+
+    valid_from = DateField(label=_("Valid from"), help_text=_("As d.m.yyyy, for example 1.6.2025."))
+    valid_until = DateField(label=_("Valid until"))
+    review_due = DateField(
+        label=_("Review due"), required=False, help_text=_("When the parties review the agreement at the latest.")
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["entry_rule", "entry_quorum", "valid_from", "valid_until", "notice_months", "review_due"]
+        widgets = {"entry_rule": RadioList}

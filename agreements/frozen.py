@@ -10,9 +10,10 @@ a change to the text, whatever path it comes by: a service, a view, the admin, a
   foreign keys followed as the audit log follows them) is frozen. Setting a user column to NULL
   (``on_delete=SET_NULL`` when a user is deleted) is not a change to the text and is let through;
 - on the agreement itself, once frozen, a change to its terms (``FROZEN_TERMS``: title, kind,
-  language, county, themes, validity, entry rule, edition and series), moving it back to an open
-  status, deleting it, and changing ``text_sha256`` once it is set are refused. The status and the
-  workflow's own dates and marks (deadline, signed, in force, ended, termination) still change.
+  language, county, themes, validity, entry rule, notice period, review date, edition and series),
+  moving it back to an open status, deleting it, and changing ``text_sha256`` once it is set are
+  refused. The status and the workflow's own dates and marks (deadline, signed, in force, ended,
+  termination) still change.
 
 Comments, the timeline, decisions and signatures are not the text and stay writable.
 
@@ -47,6 +48,8 @@ FROZEN_TERMS = (
     "valid_until",
     "entry_rule",
     "entry_quorum",
+    "notice_months",
+    "review_due",
     "edition",
     "series",
     "previous_edition",

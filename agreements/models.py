@@ -223,6 +223,9 @@ class Agreement(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """In force or ended after being in force (``permissions.public_agreements`` is the query)."""
+        if self.status == self.Status.SUPERSEDED:
+            return self.in_force_from is not None
         return self.status in self.PUBLIC_STATUSES
 
     @property
@@ -594,6 +597,7 @@ class Event(models.Model):
         ANNEX_REMOVED = "annex_removed", _("Annex removed")
         IMPORTED = "imported", _("Agreement imported")
         STATUS_CHANGED = "status_changed", _("Status changed")
+        TERMS_CHANGED = "terms_changed", _("Terms of entry into force, validity and notice changed")
         DEADLINE_CHANGED = "deadline_changed", _("Comment deadline changed")
         DECISION_RECORDED = "decision_recorded", _("Decision recorded")
         LEGAL_FORCE_RECORDED = "legal_force_recorded", _("Legal force recorded")

@@ -271,20 +271,29 @@ LEGAL_FORCE_STATUSES = DECIDING_STATUSES | LATE_DECIDING_STATUSES
 
 def _is_own_official(user: UserLike, party: Party) -> bool:
     """The user holds a role in the party's organisation that records its decisions."""
-    return party.pk in party_ids_of(user, party.agreement) and user.has_perm(RECORD_DECISIONS, party.organisation)
+    return party.pk in party_ids_of(user, party.agreement) and _has_organisation_perm(user, RECORD_DECISIONS, party)
 
 
-def party_has_decision_recorders(party: Party) -> bool:
-    """Someone in the portal may record the party's decisions: a user holding a role in its
-    organisation that carries ``regions.record_decisions`` (an official, a coordinator). An
-    organisation whose only users sign or administer it has nobody to record them either."""
+def decision_recorder_grants(organisation_id) -> QuerySet:
+    """The grants of ``regions.record_decisions`` on the organisation to the role groups of active
+    users (``organisation_id`` may be an OuterRef, for a page of parties)."""
     from regions.models import OrganisationGroupObjectPermission
 
     return OrganisationGroupObjectPermission.objects.filter(
         permission__codename=RECORD_DECISIONS.split(".")[1],
-        content_object_id=party.organisation_id,
+        content_object_id=organisation_id,
         group__user__is_active=True,
-    ).exists()
+    )
+
+
+def party_has_decision_recorders(party: Party) -> bool:
+    """Someone in the portal may record the party's decisions (and name its signatories): a user
+    holding a role in its organisation that carries ``regions.record_decisions`` (an official, a
+    coordinator). An organisation whose only users sign or administer it has nobody to record them
+    either. Pages annotate ``has_officials`` on their parties to ask once."""
+    if hasattr(party, "has_officials"):
+        return party.has_officials
+    return decision_recorder_grants(party.organisation_id).exists()
 
 
 def records_for_party(user: UserLike, party: Party) -> str | None:
@@ -362,32 +371,17 @@ def _has_organisation_perm(user: UserLike, perm: str, party: Party) -> bool:
     return _organisation_checker(user, party.agreement).has_perm(perm, party.organisation.as_organisation)
 
 
-def party_has_officials(party: Party) -> bool:
-    """Whether someone in the portal may record the party's decisions (an official or a coordinator
-    of its organisation). Pages annotate ``has_officials`` on their parties to ask once."""
-    if hasattr(party, "has_officials"):
-        return party.has_officials
-    from users.models import OrganisationRole
-
-    return OrganisationRole.objects.filter(organisation=party.organisation_id, role__in=officials_roles()).exists()
-
-
-def officials_roles() -> list[Role]:
-    """The roles whose holders record their organisation's decisions (and name its signatories)."""
-    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
-
-    return [role for role, perms in ORGANISATION_PERMISSIONS_BY_ROLE.items() if RECORD_DECISIONS in perms]
-
-
 def can_name_signatories(user: UserLike, party: Party) -> bool:
     """Naming a party's signatories and recording a signature made outside the portal: the party's
     own officials (who record its decisions), or the organiser's coordinators for a party that has
     no official in the portal yet. The agreement's status is the service's to check."""
     if not can_view_agreement(user, party.agreement):
         return False
-    if _has_organisation_perm(user, RECORD_DECISIONS, party):
+    # A role in the party's organisation, as for its decisions: a portal admin's blanket
+    # permissions do not make them a party's official.
+    if party.pk in party_ids_of(user, party.agreement) and _has_organisation_perm(user, RECORD_DECISIONS, party):
         return True
-    return can_run_workflow(user, party.agreement) and not party_has_officials(party)
+    return can_run_workflow(user, party.agreement) and not party_has_decision_recorders(party)
 
 
 def can_sign(user: UserLike, signatory) -> bool:
@@ -402,8 +396,11 @@ def can_sign(user: UserLike, signatory) -> bool:
 
 
 def public_agreements() -> QuerySet[Agreement]:
-    """The agreements the public register shows: in force or ended, public documents."""
-    return Agreement.objects.filter(status__in=Agreement.PUBLIC_STATUSES)
+    """The agreements the public register shows: in force or ended, public documents. An edition
+    superseded while it was still being decided or signed never was in force: it is not public."""
+    return Agreement.objects.filter(status__in=Agreement.PUBLIC_STATUSES).exclude(
+        status=Agreement.Status.SUPERSEDED, in_force_from__isnull=True
+    )
 
 
 def get_public_agreement(pk: int) -> Agreement:

@@ -26,11 +26,7 @@ def party_signatures(*, agreement: Agreement, user: UserLike) -> list[PartySigna
     parties = list(
         agreement.parties.select_related("organisation")
         .annotate(
-            has_officials=Exists(
-                OrganisationRole.objects.filter(
-                    organisation=OuterRef("organisation_id"), role__in=permissions.officials_roles()
-                )
-            )
+            has_officials=Exists(permissions.decision_recorder_grants(OuterRef("organisation_id")))
         )
         .prefetch_related(Prefetch("signatories", queryset=signatories))
     )

@@ -40,7 +40,7 @@ def _signatures_url(agreement_pk: int, party_pk: int) -> str:
 
 def _signatures_page(request: HttpRequest, agreement: Agreement, bound_form=None, bound_party=None, status=200):
     blocks = signing_selectors.party_signatures(agreement=agreement, user=request.user)
-    may_name = agreement.status in signing.NAMING_STATUSES
+    may_name = signing.naming_open(agreement)
     for block in blocks:
         if block.party == bound_party:
             block.form = bound_form
@@ -52,7 +52,7 @@ def _signatures_page(request: HttpRequest, agreement: Agreement, bound_form=None
         "agreement": agreement,
         "blocks": blocks,
         "may_name": may_name,
-        "signing": agreement.status == Agreement.Status.SIGNING,
+        "signing": agreement.status == Agreement.Status.SIGNING or signing.signs_late(agreement),
     }
     return render(request, "agreements/signatures.html", context, status=status)
 

@@ -12,6 +12,7 @@ private = [
     path("county/<str:code>/start/", views.agreement_start, name="start"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/audit/", agreement_audit_log, name="audit"),
+    path("<int:pk>/terms/", views.agreement_terms, name="terms"),
     path("<int:pk>/parties/", views.parties, name="parties"),
     path("<int:pk>/parties/add/", views.party_add, name="party_add"),
     path("<int:pk>/parties/<int:party_pk>/", views.party_update, name="party_update"),

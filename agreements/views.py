@@ -13,6 +13,7 @@ from agreements import permissions, selectors, services, workflow_selectors, wor
 from agreements.diff import text_diff
 from agreements.forms import (
     AgreementStartForm,
+    AgreementTermsForm,
     CommentForm,
     PartyAddForm,
     PartyForm,
@@ -482,3 +483,25 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is no longer a party.") % {"name": party.official_name})
     return redirect("agreements:parties", pk)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    """Section 5's terms: entry into force, validity, notice and review (the coordinators, while open)."""
+    agreement = permissions.get_agreement_for_user(request.user, pk, action="manage")
+    form = AgreementTermsForm(request.POST if request.method == "POST" else None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.core.TERMS}
+        try:
+            services.agreement_terms_update(agreement=agreement, by=request.user, **values)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The terms were saved."))
+            return redirect("agreements:detail", agreement.pk)
+    return render(
+        request,
+        "agreements/terms.html",
+        {"agreement": agreement, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -3,6 +3,7 @@
 from agreements.services.core import (
     SectionConflict,
     agreement_start,
+    agreement_terms_update,
     comment_add,
     comment_resolve,
     party_add,
@@ -25,6 +26,7 @@ from agreements.services.structured import (
 __all__ = [
     "SectionConflict",
     "agreement_start",
+    "agreement_terms_update",
     "annex_add",
     "annex_remove",
     "comment_add",

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.dateparse import parse_datetime
 
-from agreements import permissions
+from agreements import canonical, permissions
 from agreements.models import (
     Agreement,
     Annex,
@@ -559,7 +559,16 @@ def _import(bundle: dict[str, Any], reader: _Reader) -> Agreement:
 
     for agreement in editions.values():
         Event.objects.create(agreement=agreement, kind=Event.Kind.IMPORTED, subject=agreement.title)
+    # A frozen edition's hash must be that of the text imported: a signature names it.
+    for n, agreement in enumerate(editions.values()):
+        recorded = workflow[agreement.pk].get("text_sha256")
+        if recorded and recorded != canonical.text_sha256(agreement):
+            raise BundleError(
+                f"editions[{n}].agreement: text_sha256 {recorded} is not the SHA-256 of the edition's text; "
+                "the bundle was changed after it was exported"
+            )
     # Last: the status and the frozen marks, after every edition's content (see WORKFLOW_FIELDS).
+    # The one status write outside the workflow's transition: a restore of states already reached.
     for agreement in editions.values():
         Agreement.objects.filter(pk=agreement.pk).update(**workflow[agreement.pk])
     reader.at = "edition"

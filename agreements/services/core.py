@@ -332,3 +332,38 @@ def comment_resolve(*, comment: Comment, by: User, resolved: bool = True) -> Com
     kind = Event.Kind.COMMENT_RESOLVED if resolved else Event.Kind.COMMENT_REOPENED
     _event(agreement, kind, by, f"{comment.section.key} {comment.section.title}")
     return comment
+
+
+TERMS = ("entry_rule", "entry_quorum", "valid_from", "valid_until", "notice_months", "review_due")
+
+
+@transaction.atomic
+def agreement_terms_update(*, agreement: Agreement, by: User, **values) -> Agreement:
+    """Changes section 5's terms (entry-into-force rule, validity, notice period, review date): the
+    organiser's coordinators, while the text is open. A quorum is at least one and at most the number
+    of parties; the rule "every party" needs none."""
+    unknown = set(values) - set(TERMS)
+    if unknown:
+        raise TypeError(f"unknown terms {sorted(unknown)}")
+    agreement = _locked_agreement(agreement, by, permissions.can_manage_agreement)
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    errors = {}
+    if agreement.entry_rule == Agreement.EntryRule.ALL:
+        agreement.entry_quorum = None
+    else:
+        parties = agreement.parties.count()
+        if not agreement.entry_quorum:
+            errors["entry_quorum"] = _("Say how many parties must approve.")
+        elif agreement.entry_quorum > parties:
+            errors["entry_quorum"] = _("The agreement has %(count)s parties; at most that many can approve.") % {
+                "count": parties
+            }
+    if agreement.valid_from and agreement.valid_until and agreement.valid_until < agreement.valid_from:
+        errors["valid_until"] = _("The end cannot be before the start.")
+    if errors:
+        raise ValidationError(errors)
+    agreement.full_clean()
+    agreement.save(update_fields=[*TERMS, "updated_at"])
+    _event(agreement, Event.Kind.TERMS_CHANGED, by, agreement.get_entry_rule_display())
+    return agreement

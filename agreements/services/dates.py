@@ -42,9 +42,7 @@ class DailyReport:
 @transaction.atomic
 def agreement_expire_by_date(*, agreement: Agreement) -> Agreement:
     """An agreement in force whose end date has passed expires; it ended on its end date."""
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    Agreement.objects.filter(pk=locked.pk).update(ended_on=locked.valid_until)
-    return workflow.transition(agreement=locked, to=Agreement.Status.EXPIRED, by=None, reason=_("end date passed"))
+    return workflow.transition(agreement=agreement, to=Agreement.Status.EXPIRED, by=None, reason=_("end date passed"))
 
 
 def _remind(due, report: DailyReport) -> None:

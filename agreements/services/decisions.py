@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from agreements import permissions
 from agreements.legal_force import appeal_period_end
-from agreements.models import Agreement, ChangeProposal, Decision, Event, Party
+from agreements.models import Agreement, ChangeProposal, Decision, Event, Party, Signature
 from agreements.services.core import _event, _touch
 from agreements.services.structured import validate_pdf
 from users.models import User
@@ -198,6 +198,21 @@ def decision_update(
     decision = _locked_newest(decision, by, permissions.can_record_decision)
     if decision.legal_force != Decision.LegalForce.PENDING:
         raise ValidationError(_("The decision's legal force has been recorded; it is no longer corrected here."))
+    outcome = fields.get("outcome", decision.outcome)
+    approvals = (Decision.Outcome.APPROVED, Decision.Outcome.APPROVED_WITH_CHANGES)
+    if (
+        decision.is_approval
+        and outcome not in approvals
+        and Signature.objects.filter(signatory__party=decision.party).exists()
+    ):
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "The party has signed the agreement on this approval; its outcome is not corrected here. "
+                    "Record a later decision of the party instead."
+                )
+            }
+        )
     if permissions.records_for_party(by, decision.party) == "coordinator":
         decision.entered_for_party = True
     decision = _write(

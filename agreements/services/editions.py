@@ -212,7 +212,7 @@ def change_proposal_accept(*, proposal: ChangeProposal, by: User, reason: str = 
         workflow.transition(
             agreement=agreement,
             to=Agreement.Status.SUPERSEDED,
-            by=by,
+            by=None,  # the portal's move, following the acceptance that the timeline records with its author
             reason=_("change proposal of %(party)s accepted, edition %(edition)s started")
             % {"party": proposal.decision.party, "edition": new.edition},
         )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agreements import permissions
 from agreements.models import Agreement, Notification, NotificationOptOut, Reminder, Signatory
 from users.models import OrganisationRole, Role, User
 
@@ -209,7 +210,10 @@ def home_notifications(*, user: User) -> dict | None:
 
     since = timezone.now() - datetime.timedelta(days=HOME_DAYS)
     rows = list(
-        Notification.objects.filter(user=user.pk, created_at__gte=since)
+        # Only of agreements the user may still see: a party removed, a role taken away.
+        Notification.objects.filter(
+            user=user.pk, created_at__gte=since, agreement__in=permissions.visible_agreement_ids(user)
+        )
         .select_related("agreement")
         .order_by("-created_at", "-pk")[: HOME_LIMIT + 1]
     )

@@ -28,6 +28,17 @@ from users.services import two_factor_device_verify
 
 # Signatories are named once the text is frozen, and until the agreement is signed.
 NAMING_STATUSES = frozenset({Agreement.Status.NEGOTIATED, Agreement.Status.IN_DECISION, Agreement.Status.SIGNING})
+# An agreement that binds on a quorum goes on taking late approvers, bound from their own decision
+# (permissions.LATE_DECIDING_STATUSES): their signatories are named and sign once it is signed too.
+LATE_STATUSES = frozenset({Agreement.Status.SIGNED, Agreement.Status.IN_FORCE})
+
+
+def signs_late(agreement: Agreement) -> bool:
+    return agreement.entry_rule == Agreement.EntryRule.QUORUM and agreement.status in LATE_STATUSES
+
+
+def naming_open(agreement: Agreement) -> bool:
+    return agreement.status in NAMING_STATUSES or signs_late(agreement)
 
 
 def bound_party_ids(agreement: Agreement) -> set[int]:
@@ -60,7 +71,7 @@ def signatory_add(
     must hold the signatory role in the party's organisation."""
     party = _locked_party(party, by, permissions.can_name_signatories)
     agreement = party.agreement
-    if agreement.status not in NAMING_STATUSES:
+    if not naming_open(agreement):
         raise ValidationError(
             _("Signatories are named once the text is frozen and until the agreement is signed; it is %(status)s.")
             % {"status": Agreement.Status(agreement.status).label.lower()}
@@ -94,7 +105,7 @@ def signatory_remove(*, signatory: Signatory, by: User) -> None:
     signed if that leaves every bound party's signatories signed."""
     party = _locked_party(signatory.party, by, permissions.can_name_signatories)
     agreement = party.agreement
-    if agreement.status not in NAMING_STATUSES:
+    if not naming_open(agreement):
         raise ValidationError(_("The signatories can no longer be changed: the agreement is signed."))
     if Signature.objects.filter(signatory=signatory).exists():
         raise ValidationError(_("%(name)s has signed and stays a signatory.") % {"name": signatory.name})
@@ -112,7 +123,7 @@ def signatory_remove(*, signatory: Signatory, by: User) -> None:
 def signature_refusal(signatory: Signatory, agreement: Agreement) -> str | None:
     """Why ``signatory`` cannot sign ``agreement`` now (status, their party's decision, already
     signed), or None. The same rules for a signature in the portal and one recorded from outside."""
-    if agreement.status != Agreement.Status.SIGNING:
+    if agreement.status != Agreement.Status.SIGNING and not signs_late(agreement):
         return _("The agreement is signed only while it is being signed; it is %(status)s.") % {
             "status": Agreement.Status(agreement.status).label.lower()
         }

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from agreements import permissions
 from agreements.canonical import text_sha256
-from agreements.models import Agreement, Event, Party
+from agreements.models import Agreement, ChangeProposal, Event, Party
 from agreements.services.core import _event, _touch
 from agreements.workflow_selectors import open_thread_count
 from users.models import User
@@ -39,6 +39,9 @@ MAY_MOVE: dict[str, Callable[[User, Agreement], bool] | None] = {
     Agreement.Status.SIGNED: None,
     Agreement.Status.IN_FORCE: None,
     Agreement.Status.EXPIRED: None,
+    # An edition is superseded when a later one enters into force, or when a party's change
+    # proposal is accepted while it is still being decided or signed: never by hand.
+    Agreement.Status.SUPERSEDED: None,
 }
 
 
@@ -182,7 +185,7 @@ def _deadline_cleared(agreement: Agreement, by: User | None, details: dict) -> N
 
 @precondition(S.NEGOTIATED)
 def _first_edition_consulted(agreement: Agreement, details: dict) -> str | None:
-    if details["before"] == S.DRAFT and agreement.edition == 1:
+    if details["before"] == S.DRAFT and not ChangeProposal.objects.filter(new_edition=agreement).exists():
         return _(
             "A first edition goes to consultation before its text is frozen. Only a new edition, "
             "made from a change proposal, is frozen straight from its draft."
@@ -275,9 +278,18 @@ def _later_editions(agreement: Agreement):
 
 @precondition(S.SUPERSEDED)
 def _later_edition_exists(agreement: Agreement, details: dict) -> str | None:
-    if not _later_editions(agreement).exists():
-        return _("Only an agreement that has a later edition is superseded; start the new edition first.")
-    return None
+    later = _later_editions(agreement)
+    if later.filter(status__in=(S.IN_FORCE, S.EXPIRED, S.TERMINATED)).exists():
+        return None
+    accepted = ChangeProposal.objects.filter(
+        decision__party__agreement=agreement, status=ChangeProposal.Status.ACCEPTED, new_edition__in=later
+    )
+    if agreement.status in (S.IN_DECISION, S.SIGNING) and accepted.exists():
+        return None
+    return _(
+        "An edition is superseded when a later edition enters into force, or when a party's change proposal "
+        "is accepted while it is being decided or signed."
+    )
 
 
 @effect(S.SUPERSEDED)

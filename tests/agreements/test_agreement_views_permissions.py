@@ -193,6 +193,7 @@ CASES = {
     "agreements:start": ("get", "start", True, lambda a: [a.county.code], {}),
     "agreements:detail": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:audit": ("get", MANAGE, True, lambda a: [a.pk], {}),
+    "agreements:terms": ("get", MANAGE, True, lambda a: [a.pk], {}),
     "agreements:parties": ("get", VIEW, True, lambda a: [a.pk], {}),
     "agreements:party_add": (
         "post",

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from agreements import canonical
 from agreements.models import Agreement, ChangeProposal, Decision, Event, Party, Section, Signatory, Signature
 from agreements.permissions import can_edit_agreement
 from agreements.services import (
@@ -169,7 +170,11 @@ def make_series(alice: User, bob: User) -> tuple[Agreement, Agreement]:
         legal_force_confirmed_at=datetime.datetime.fromisoformat("2025-11-27T08:00:00+02:00"),
         recorded_by=alice,
     )
-    sha = hashlib.sha256(b"the second edition's text").hexdigest()
+    Agreement.objects.filter(pk=second.pk).update(
+        entry_rule=Agreement.EntryRule.QUORUM, entry_quorum=2, notice_months=6, review_due=datetime.date(2027, 6, 1)
+    )
+    second.refresh_from_db()
+    sha = canonical.text_sha256(second)  # what the freeze records and the signatures name
     sanna = make_user("sanna", Municipality.objects.get(code="837"), Role.SIGNATORY)
     mayor = Signatory.objects.create(
         party=tampere2, name="Sanna Sirola", title="pormestari", authority="hallintosääntö § 45", user=sanna
@@ -203,7 +208,7 @@ def make_series(alice: User, bob: User) -> tuple[Agreement, Agreement]:
         consultation_deadline=datetime.date(2025, 8, 15),
         frozen_at=frozen,
         frozen_by=coordinator,
-        text_sha256=hashlib.sha256(b"the first edition's text").hexdigest(),
+        text_sha256=canonical.text_sha256(first),
         frozen_open_threads=1,
         ended_on=datetime.date(2025, 12, 2),
         termination_notice_by=nokia,
@@ -211,10 +216,6 @@ def make_series(alice: User, bob: User) -> tuple[Agreement, Agreement]:
     )
     Agreement.objects.filter(pk=second.pk).update(
         status=Agreement.Status.IN_FORCE,
-        entry_rule=Agreement.EntryRule.QUORUM,
-        entry_quorum=2,
-        notice_months=6,
-        review_due=datetime.date(2027, 6, 1),
         frozen_at=frozen + datetime.timedelta(days=40),
         frozen_by=coordinator,
         text_sha256=sha,
@@ -492,6 +493,10 @@ def edition(n: int, key: str, m: int | None = None):
             "editions[1].signatories[1].signature: the signed page is not the one signed_page_sha256 names",
         ),
         (lambda b: b.update(edition=3), "edition: edition 3 is not in the bundle"),
+        (
+            lambda b: b["editions"][1]["sections"][1].update(text="<p>Muutettu jälkikäteen</p>"),
+            "editions[1].agreement: text_sha256",
+        ),
     ],
 )
 def test_a_bad_series_is_refused_whole_naming_the_place(series_bundle, tmp_path, spoil, message):
