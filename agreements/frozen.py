@@ -34,26 +34,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, models
 
+from agreements.models import Agreement
 from audit.triggers import Audited, _agreement_expression, _agreement_path
 
 OPEN = ("draft", "consultation")
-FROZEN_TERMS = (
-    "title",
-    "kind",
-    "language",
-    "county",
-    "themes",
-    "main_theme",
-    "valid_from",
-    "valid_until",
-    "entry_rule",
-    "entry_quorum",
-    "notice_months",
-    "review_due",
-    "edition",
-    "series",
-    "previous_edition",
-)
+FROZEN_TERMS = (*Agreement.TERMS, "edition", "series", "previous_edition")
 TEXT_MODELS = (
     "Party",
     "Section",

@@ -22,6 +22,18 @@ from regions.validators import validate_business_id
 COUNCIL_TERM = (datetime.date(2025, 6, 1), datetime.date(2029, 5, 31))
 
 
+def person_field(verbose_name) -> models.ForeignKey:
+    """Who did something: kept when the user is deleted as a blank, never deleting the record."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Theme(models.TextChoices):
     STRUCTURES = "structures", _("General structures and strategic leadership")
     WELLBEING = "wellbeing", _("Wellbeing and health promotion")
@@ -92,6 +104,11 @@ class Agreement(models.Model):
     PUBLIC_STATUSES = frozenset({Status.IN_FORCE, Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
     ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
 
+    # Section 5's terms the portal follows (the coordinators set them while the text is open).
+    SECTION_5_TERMS = ("entry_rule", "entry_quorum", "valid_from", "valid_until", "notice_months", "review_due")
+    # What the agreement is, besides its text: a new edition takes these over, freezing fixes them.
+    TERMS = ("kind", "title", "language", "county", "main_theme", "themes", *SECTION_5_TERMS)
+
     class EntryRule(models.TextChoices):
         ALL = "all", _("When every party has approved")
         QUORUM = "quorum", _("When a stated number of parties has approved")
@@ -129,14 +146,7 @@ class Agreement(models.Model):
     # The workflow's own dates and marks, written by the workflow services only.
     consultation_deadline = models.DateField(_("comments by"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("text frozen at"), null=True, blank=True)
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("text frozen by"),
-    )
+    frozen_by = person_field(_("text frozen by"))
     text_sha256 = models.CharField(_("SHA-256 of the frozen text"), max_length=64, blank=True)
     frozen_open_threads = models.PositiveIntegerField(
         _("open discussions when frozen"), default=0, help_text=_("Confirmed by whoever froze the text.")
@@ -172,14 +182,7 @@ class Agreement(models.Model):
         related_name="next_edition",
         verbose_name=_("previous edition"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -284,14 +287,7 @@ class Section(models.Model):
     text = models.TextField(_("text"), blank=True, help_text=_("The current version's text, sanitised HTML."))
     version = models.PositiveIntegerField(_("current version"), default=0)
     updated_at = models.DateTimeField(_("last changed"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    updated_by = person_field(_("last changed by"))
 
     class Meta:
         verbose_name = _("section")
@@ -318,14 +314,7 @@ class SectionVersion(models.Model):
     resolved_conflict = models.BooleanField(_("resolves a conflict"), default=False)
     # History shows a burst of one person's saves as one entry; see services.core.starts_burst.
     starts_burst = models.BooleanField(_("starts a burst of saves"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("saved by"),
-    )
+    created_by = person_field(_("saved by"))
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
 
     class Meta:
@@ -357,14 +346,7 @@ class Comment(models.Model):
         related_name="replies",
         verbose_name=_("reply to"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    author = person_field(_("written by"))
     party = models.ForeignKey(
         Party,
         on_delete=models.SET_NULL,
@@ -376,14 +358,7 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = person_field(_("resolved by"))
 
     class Meta:
         verbose_name = _("comment")
@@ -558,14 +533,7 @@ class Annex(models.Model):
     file = models.FileField(_("file"), upload_to=annex_path)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = person_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -621,14 +589,7 @@ class Event(models.Model):
         Agreement, on_delete=models.CASCADE, related_name="events", verbose_name=_("agreement")
     )
     kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    actor = person_field(_("done by"))
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     subject = models.CharField(_("about"), max_length=300, blank=True)
 
@@ -697,14 +658,7 @@ class Decision(models.Model):
     legal_force = models.CharField(
         _("legal force"), max_length=16, choices=LegalForce.choices, default=LegalForce.PENDING
     )
-    legal_force_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("legal force confirmed by"),
-    )
+    legal_force_confirmed_by = person_field(_("legal force confirmed by"))
     legal_force_confirmed_at = models.DateTimeField(_("legal force confirmed at"), null=True, blank=True)
     appeal_court = models.CharField(_("court"), max_length=200, blank=True)
     appeal_filed_on = models.DateField(_("appeal filed on"), null=True, blank=True)
@@ -717,14 +671,7 @@ class Decision(models.Model):
         default=False,
         help_text=_("Entered by the organiser's coordinator for a party that has no user in the portal."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -762,14 +709,7 @@ class ChangeProposal(models.Model):
     )
     description = models.TextField(_("changes asked for"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = person_field(_("resolved by"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("reasons"), blank=True)
     new_edition = models.OneToOneField(
@@ -833,14 +773,7 @@ class Signature(models.Model):
     signed_at = models.DateTimeField(_("signed at"))
     place = models.CharField(_("place"), max_length=100, blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("signed or recorded by"),
-    )
+    user = person_field(_("signed or recorded by"))
     second_factor = models.CharField(
         _("second factor confirmed"), max_length=200, blank=True, help_text=_("The device whose code was checked.")
     )
@@ -948,14 +881,7 @@ class CountyNegotiation(models.Model):
     )
     held_on = models.DateField(_("held on"))
     note = models.TextField(_("record"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -343,6 +343,8 @@ def decision_organisation_ids(user: UserLike) -> QuerySet:
         permission__codename=RECORD_DECISIONS.split(".")[1],
         group__user=user,
     ).values("content_object_id")
+
+
 # --- Signing ------------------------------------------------------------------------------------
 # Who names a party's signatories and who signs are organisation permissions (regions), read with
 # one guardian checker per agreement instance: a page of thirty parties asks once, not thirty times.
@@ -392,6 +394,8 @@ def can_sign(user: UserLike, signatory) -> bool:
         and signatory.user_id == user.pk
         and _has_organisation_perm(user, SIGN_AGREEMENTS, signatory.party)
     )
+
+
 # --- The public register (621/1999): anyone reads the agreements in PUBLIC_STATUSES, nothing else ---
 
 

@@ -25,9 +25,7 @@ def party_signatures(*, agreement: Agreement, user: UserLike) -> list[PartySigna
     signatories = Signatory.objects.select_related("signature", "user").order_by("position", "pk")
     parties = list(
         agreement.parties.select_related("organisation")
-        .annotate(
-            has_officials=Exists(permissions.decision_recorder_grants(OuterRef("organisation_id")))
-        )
+        .annotate(has_officials=Exists(permissions.decision_recorder_grants(OuterRef("organisation_id"))))
         .prefetch_related(Prefetch("signatories", queryset=signatories))
     )
     for party in parties:

@@ -40,6 +40,7 @@ from agreements.models import (
     Signature,
 )
 from agreements.sanitize import sanitize_html
+from agreements.services.decisions import DECISION_FIELDS as RECORDED_DECISION_FIELDS
 from agreements.services.structured import INDICATOR_FIELDS, validate_pdf
 from regions.models import Organisation
 from users.models import User
@@ -65,17 +66,7 @@ WORKFLOW_FIELDS = (
     "termination_reason",
 )
 DECISION_FIELDS = (
-    "body",
-    "body_name",
-    "diary_number",
-    "proposal_body",
-    "proposal_date",
-    "proposal_section",
-    "decided_on",
-    "section",
-    "outcome",
-    "minutes_url",
-    "minutes_published_on",
+    *RECORDED_DECISION_FIELDS,  # what a party's official records; the rest the services write
     "appeal_period_ends",
     "legal_force",
     "legal_force_confirmed_by",

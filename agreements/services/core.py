@@ -334,7 +334,7 @@ def comment_resolve(*, comment: Comment, by: User, resolved: bool = True) -> Com
     return comment
 
 
-TERMS = ("entry_rule", "entry_quorum", "valid_from", "valid_until", "notice_months", "review_due")
+TERMS = Agreement.SECTION_5_TERMS
 
 
 @transaction.atomic

@@ -33,20 +33,7 @@ from agreements.services.core import _event, _locked_agreement, _touch
 from users.models import User
 
 # What a new edition takes over from the one it is made from, besides its text.
-COPIED_TERMS = (
-    "kind",
-    "title",
-    "language",
-    "county",
-    "main_theme",
-    "themes",
-    "valid_from",
-    "valid_until",
-    "entry_rule",
-    "entry_quorum",
-    "notice_months",
-    "review_due",
-)
+COPIED_TERMS = Agreement.TERMS
 
 
 def edition_refusal(agreement: Agreement) -> str | None:
