@@ -279,6 +279,9 @@ def _later_editions(agreement: Agreement):
 @precondition(S.SUPERSEDED)
 def _later_edition_exists(agreement: Agreement, details: dict) -> str | None:
     later = _later_editions(agreement)
+    entering = details.get("entering_force")  # the later edition whose move into force this is
+    if entering and later.filter(pk=entering).exists():
+        return None
     if later.filter(status__in=(S.IN_FORCE, S.EXPIRED, S.TERMINATED)).exists():
         return None
     accepted = ChangeProposal.objects.filter(
@@ -311,5 +314,6 @@ def _earlier_editions_superseded(agreement: Agreement, by: User | None, details:
             agreement=previous,
             to=S.SUPERSEDED,
             by=None,
+            entering_force=agreement.pk,
             reason=_("edition %(edition)s entered into force") % {"edition": agreement.edition},
         )

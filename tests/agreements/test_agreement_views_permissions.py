@@ -158,11 +158,11 @@ DECISION_CASES = {
 
 
 # The party whose signatories the signing pages are asked about: Alice's Tampere (Sam signs for it),
-# and Helsinki as the county, which has no official in the portal (not the party the matrix removes:
-# a signature keeps its party).
-# Who may name that party's signatories: its officials, the organiser's coordinator for a party with
-# no official, the portal admin.
-NAMERS = {"own": {"alice", "admin_user"}, "foreign": {"admin_user"}}
+# and Helsinki as the county (not the party the matrix removes: a signature keeps its party).
+# Who may name that party's signatories: its officials (Helsinki's coordinator is not a persona), or
+# the organiser's coordinator for a party with nobody in the portal; never the portal admin, who
+# holds no role in the party.
+NAMERS = {"own": {"alice"}, "foreign": set()}
 SIGNERS = {"own": {"sam"}, "foreign": set()}
 
 

@@ -152,4 +152,4 @@ def test_superseding_needs_the_later_edition(agreement, carol):
     put_in(agreement, S.IN_FORCE)
 
     with pytest.raises(TransitionRefused, match="later edition"):
-        transition(agreement=agreement, to=S.SUPERSEDED, by=carol)
+        transition(agreement=agreement, to=S.SUPERSEDED, by=None)

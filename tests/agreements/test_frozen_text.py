@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import Agreement, Annex, Forum, ForumSeat, Goal, Indicator, Measure, Party, Section
 from agreements.services import (
@@ -151,7 +152,7 @@ def test_raw_sql_is_refused_too(agreement):
 
 def test_the_status_and_the_workflows_dates_still_change(agreement, carol):
     moved = transition(agreement=agreement, to=Agreement.Status.IN_DECISION, by=carol)
-    Agreement.objects.filter(pk=agreement.pk).update(review_due="2027-01-31", notice_months=6)
+    Agreement.objects.filter(pk=agreement.pk).update(signed_at=timezone.now(), ended_on="2027-01-31")
 
     assert moved.status == Agreement.Status.IN_DECISION
 

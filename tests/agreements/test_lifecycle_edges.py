@@ -144,7 +144,7 @@ def test_the_coordinator_sets_the_entry_rule_and_notice_and_they_freeze_with_the
         "review_due": "1.6.2027",
     }
 
-    refused = client.post(page, form)
+    refused = client.post(page, form, headers={"accept-language": "en"})
     assert refused.status_code == 400 and "at most that many" in refused.content.decode()
     assert client.post(page, {**form, "entry_quorum": "2"}).status_code == 302
 

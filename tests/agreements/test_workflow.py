@@ -179,10 +179,12 @@ def test_an_agreement_expires_only_after_its_validity(agreement, carol):
     assert moved.status == S.EXPIRED and moved.ended_on == yesterday
 
 
-def test_only_an_agreement_with_a_later_edition_is_superseded(agreement, carol):
+def test_only_an_agreement_with_a_later_edition_in_force_is_superseded_and_never_by_hand(agreement, carol):
     put_in(agreement, S.IN_FORCE)
 
-    assert "has a later edition" in refusal(agreement, S.SUPERSEDED, carol)
+    assert "when a later edition enters into force" in refusal(agreement, S.SUPERSEDED, None)
+    with pytest.raises(PermissionDenied):
+        transition(agreement=agreement, to=S.SUPERSEDED, by=carol)
 
 
 # --- The canonical text and its hash ------------------------------------------------------------

@@ -39,7 +39,8 @@ def consulted(agreement: Agreement, by: User) -> Agreement:
 
 
 def frozen(agreement: Agreement, by: User) -> Agreement:
-    if agreement.status == Agreement.Status.DRAFT and agreement.edition == 1:
+    from_proposal = ChangeProposal.objects.filter(new_edition=agreement).exists()
+    if agreement.status == Agreement.Status.DRAFT and not from_proposal:
         consulted(agreement, by)
     return transition(agreement=agreement, to=Agreement.Status.NEGOTIATED, by=by, confirm_open_threads=True)
 
