@@ -40,13 +40,12 @@ def _groups(county: WellbeingCounty):
 @dataclass
 class GroupOnDay:
     group: SteeringGroup
+    day: datetime.date
     municipalities: list[Municipality] = field(default_factory=list)
 
     @property
     def current_members(self) -> list[GroupMember]:
         return [m for m in self.group.members.all() if m.valid_from <= self.day < m.valid_until]
-
-    day: datetime.date = datetime.date.min
 
 
 @dataclass(frozen=True)
