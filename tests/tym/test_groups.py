@@ -197,3 +197,16 @@ def test_who_may_set_up_groups_and_name_members(group, pirkanmaa, area, erin, al
     other = make_user("otto", area("06"))
     assert services.permissions.can_set_up_group(other, pirkanmaa)
     assert not services.permissions.can_name_members(other, group)
+
+
+def test_helsinki_names_both_the_chair_and_the_vice_chair_in_its_two_roles(areas, area):
+    city = WellbeingCounty.objects.get(code="90")
+    official = make_user("helena", area("08"))
+    group = services.steering_group_create(
+        county=city, name="Helsingin TYM-johtoryhmä", employment_areas=[area("08")], term_start=START, by=official
+    )
+    member(group, official, role=GroupMember.Role.CHAIR, organisation=area("08"))
+    member(group, official, role=GroupMember.Role.VICE_CHAIR, organisation=city)
+    overview = selectors.county_overview_on(city, START)
+    assert not overview.uncovered and not overview.covered_twice
+    assert {m.role for m in overview.groups[0].current_members} == {"chair", "vice_chair"}
