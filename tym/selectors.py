@@ -3,11 +3,20 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from regions.models import EmploymentArea, Municipality, WellbeingCounty
 from regions.selectors import Composition, composition_on
 from tym.models import GroupMember, GroupNegotiation, SteeringGroup
+
+# The order members are listed in: the chair first, the lead person and deputy last.
+ROLE_ORDER = (
+    GroupMember.Role.CHAIR,
+    GroupMember.Role.VICE_CHAIR,
+    GroupMember.Role.MEMBER,
+    GroupMember.Role.LEAD_PERSON,
+    GroupMember.Role.LEAD_DEPUTY,
+)
 
 
 def _operating_area_ids(group: SteeringGroup, composition: Composition) -> set[int]:
@@ -26,7 +35,8 @@ def operating_area_on(group: SteeringGroup, day: datetime.date) -> list[Municipa
 
 
 def _groups(county: WellbeingCounty):
-    members = GroupMember.objects.select_related("organisation").order_by("role", "person_name")
+    seat = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)), output_field=IntegerField())
+    members = GroupMember.objects.select_related("organisation").order_by(seat, "valid_from", "person_name")
     return (
         SteeringGroup.objects.filter(county=county)
         .select_related("lead_authority", "county")
