@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 
 from regions.models import EmploymentArea, Municipality, WellbeingCounty
 from regions.selectors import Composition, composition_on
@@ -116,3 +116,28 @@ def county_overview_on(county: WellbeingCounty, day: datetime.date) -> CountyOve
         uncovered=[m for pk, m in municipalities.items() if pk not in covering],
         covered_twice=[(m, covering[pk]) for pk, m in municipalities.items() if len(covering.get(pk, ())) > 1],
     )
+
+
+def home_counties(*, user) -> list[WellbeingCounty] | None:
+    """For the home page: the counties whose TYM groups the user's county or employment authority is in.
+
+    Two queries whatever the number of roles; ``None`` (no section) for everyone else.
+    """
+    from users.models import OrganisationRole
+
+    ids = set(
+        OrganisationRole.objects.filter(
+            user=user, organisation__kind__in=["county", "employment_authority"]
+        ).values_list("organisation_id", flat=True)
+    )
+    if not ids:
+        return None
+    counties = WellbeingCounty.objects.filter(
+        Q(pk__in=ids)
+        | Q(
+            memberships__valid_to__isnull=True,
+            memberships__municipality__employment_area_memberships__valid_to__isnull=True,
+            memberships__municipality__employment_area_memberships__employment_area_id__in=ids,
+        )
+    )
+    return list(counties.distinct().order_by("code")) or None

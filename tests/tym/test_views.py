@@ -124,3 +124,13 @@ def test_the_overview_s_queries_do_not_grow_with_groups_and_members(client, caro
     with CaptureQueriesContext(connection) as three:
         assert client.get(url).status_code == 200
     assert len(three) == len(one)
+
+
+def test_the_home_page_links_an_authority_s_official_to_each_county_of_its_area(client, areas):
+    official = make_user("eeva", EmploymentArea.objects.get(code="06"))  # Eteläinen Keski-Suomi: two counties
+    client.force_login(official)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("tym:county", args=["08"]) in page and reverse("tym:county", args=["15"]) in page
+    client.force_login(make_user("kalle", EmploymentArea.objects.get(code="17")))  # Kuopio
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("tym:county", args=["13"]) in page and reverse("tym:county", args=["08"]) not in page
