@@ -12,6 +12,7 @@ visitor to log in. The data is built once for the module; every request runs in 
 is rolled back, so a POST that changes something cannot change what the next request sees.
 """
 
+import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,10 +31,11 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement
-from regions.models import EmploymentAreaMembership, Municipality, WellbeingCounty
+from regions.models import EmploymentArea, EmploymentAreaMembership, Municipality, WellbeingCounty
 from regions.services import areas_load
 from tests.agreements import test_agreement_views_permissions as agreements_matrix
 from tests.conftest import make_user
+from tym.models import SteeringGroup
 from users.models import Role, User
 from users.services import two_factor_device_create
 
@@ -125,12 +127,31 @@ def build_world() -> World:
     # the code page).
     two_factor_device_create(user=make_user("device-owner"))
     Group.objects.create(name="Plain group")
+    tym_groups_build()
     world = World(users=users, sessions=sessions, agreements=agreements)
     for model in admin.site._registry:
         instance = model._default_manager.order_by("-pk").first()
         if instance is not None:
             world.admin_objects[model._meta.label_lower] = instance
     return world
+
+
+def tym_groups_build() -> None:
+    """A TYM steering group in each side's county: Tampereen seutu's and Helsinki's."""
+    for which, area_code in ((OWN, "39"), (FOREIGN, "08")):
+        area = EmploymentArea.objects.get(code=area_code)
+        group = SteeringGroup.objects.create(
+            county=WellbeingCounty.objects.get(code=COUNTY[which]),
+            name=f"TYM {area.name_fi}",
+            lead_authority=area,
+            term_start=datetime.date(2025, 1, 1),
+            term_end=datetime.date(2030, 1, 1),
+        )
+        group.employment_areas.add(area)
+
+
+def tym_group_pk(which: str) -> int:
+    return SteeringGroup.objects.get(county__code=COUNTY[which]).pk
 
 
 @contextmanager
@@ -225,6 +246,12 @@ def audit_expect(world, persona, which):
     return "200" if level >= agreements_matrix.MANAGE else "403"
 
 
+def tym_writer_expect(world, persona, which):
+    if persona is None:
+        return LOGIN
+    return "200" if (persona, which) == ("carol", OWN) else "403"
+
+
 SITE = {
     "home": Case("get", at("home"), everyone("200")),
     "health": Case("get", at("health"), everyone("200")),
@@ -305,6 +332,23 @@ SITE = {
         lambda w, which: reverse("register:minutes", args=[w.agreements[which].pk, 1]),
         everyone("404"),
         objects=BOTH,
+    ),
+    # TYM steering groups (issue 11): public bodies, read by anyone logged in; set up and named by
+    # the county's coordinators (Carol, Pirkanmaa's) and the officials of its employment authorities.
+    "tym:county": Case(
+        "get", lambda w, which: reverse("tym:county", args=[COUNTY[which]]), signed_in("200"), objects=BOTH
+    ),
+    "tym:group": Case(
+        "get", lambda w, which: reverse("tym:group", args=[tym_group_pk(which)]), signed_in("200"), objects=BOTH
+    ),
+    "tym:group_create": Case(
+        "get", lambda w, which: reverse("tym:group_create", args=[COUNTY[which]]), tym_writer_expect, objects=BOTH
+    ),
+    "tym:negotiation_add": Case(
+        "get", lambda w, which: reverse("tym:negotiation_add", args=[COUNTY[which]]), tym_writer_expect, objects=BOTH
+    ),
+    "tym:member_add": Case(
+        "get", lambda w, which: reverse("tym:member_add", args=[tym_group_pk(which)]), tym_writer_expect, objects=BOTH
     ),
 }
 

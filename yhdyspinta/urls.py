@@ -29,5 +29,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     # The public register (issue 10): no login.
     path("register/", include("register.urls")),
+    # TYM steering groups (issue 11).
+    path("tym/", include("tym.urls")),
     path("admin/", admin.site.urls),
 ]
