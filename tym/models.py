@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import person_field
+
 TERM_YEARS = 5
 
 
@@ -41,13 +43,7 @@ class GroupNegotiation(models.Model):
         _("number of groups agreed"),
         help_text=_("At least one, at most as many as the employment authorities responsible in the county."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -84,13 +80,7 @@ class SteeringGroup(models.Model):
     )
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), help_text=_("Exclusive: five years after the start."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("set up by"),
-    )
+    created_by = person_field(_("set up by"))
     created_at = models.DateTimeField(_("set up at"), auto_now_add=True)
 
     class Meta:
@@ -142,13 +132,7 @@ class GroupMember(models.Model):
     deputy_title = models.CharField(_("personal deputy's title"), max_length=200, blank=True)
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), help_text=_("Exclusive; at most the end of the group's term."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("named by"),
-    )
+    created_by = person_field(_("named by"))
 
     class Meta:
         verbose_name = _("steering group member")
