@@ -229,10 +229,15 @@ def entry_rule_met_for_signing(agreement: Agreement, details: dict) -> str | Non
     """Signing starts when the entry-into-force rule is met (by legally final approvals when
     SIGNING_REQUIRES_LEGAL_FORCE). An agreement past its start date is still let through: the
     agreement shows that, it does not block."""
+    return signing_rollup(agreement)[1]
+
+
+def signing_rollup(agreement: Agreement) -> tuple[Rollup, str | None]:
+    """The roll-up that signing counts (legally final approvals only when SIGNING_REQUIRES_LEGAL_FORCE)
+    and what the entry-into-force rule still misses, or None: signing starts and completes by it."""
     only_final = settings.SIGNING_REQUIRES_LEGAL_FORCE
-    return rule_unmet_message(
-        agreement, rollup(agreement, legally_final_only=only_final), legally_final_only=only_final
-    )
+    result = rollup(agreement, legally_final_only=only_final)
+    return result, rule_unmet_message(agreement, result, legally_final_only=only_final)
 
 
 def party_may_sign(party: Party) -> str | None:

@@ -37,7 +37,6 @@ from django.db import connections, models
 from agreements.models import Agreement
 from audit.triggers import Audited, _agreement_expression, _agreement_path
 
-OPEN = ("draft", "consultation")
 FROZEN_TERMS = (*Agreement.TERMS, "edition", "series", "previous_edition")
 TEXT_MODELS = (
     "Party",
@@ -59,7 +58,7 @@ PREFIX = "agreement_frozen"
 
 
 def _open_list() -> str:
-    return ", ".join(f"'{s}'" for s in OPEN)
+    return ", ".join(f"'{s}'" for s in sorted(Agreement.OPEN_STATUSES))
 
 
 def text_tables() -> list[tuple[Audited, tuple[str, ...]]]:

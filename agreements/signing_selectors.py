@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from agreements import permissions
 from agreements.models import Agreement, Party, Signatory
 from agreements.permissions import UserLike
+from agreements.services import signing
 from users.models import OrganisationRole, Role, User
 
 
@@ -68,9 +69,9 @@ def home_signatures(*, user: UserLike) -> list[Signatory] | None:
         return None
     awaited = list(
         Signatory.objects.filter(
+            signing.signable("party__agreement__"),
             user=user,
             signature__isnull=True,
-            party__agreement__status=Agreement.Status.SIGNING,
             party__organisation__user_roles__user=user,
             party__organisation__user_roles__role=Role.SIGNATORY,
         )

@@ -9,16 +9,15 @@ the agreement is signed, and in force as soon as its start date has come.
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from agreements import permissions
-from agreements.decisions import party_may_sign, rollup, rule_unmet_message
+from agreements.decisions import party_may_sign, signing_rollup
 from agreements.models import Agreement, Event, Party, Signatory, Signature
 from agreements.services import workflow
 from agreements.services.core import _event, _touch
@@ -37,14 +36,16 @@ def signs_late(agreement: Agreement) -> bool:
     return agreement.entry_rule == Agreement.EntryRule.QUORUM and agreement.status in LATE_STATUSES
 
 
+def signable(prefix: str = "") -> Q:
+    """The agreements signed now, as a filter (``prefix`` leads to the agreement): being signed, or
+    signed or in force on a quorum, for late approvers (``signs_late``)."""
+    return Q(**{f"{prefix}status": Agreement.Status.SIGNING}) | Q(
+        **{f"{prefix}entry_rule": Agreement.EntryRule.QUORUM, f"{prefix}status__in": LATE_STATUSES}
+    )
+
+
 def naming_open(agreement: Agreement) -> bool:
     return agreement.status in NAMING_STATUSES or signs_late(agreement)
-
-
-def bound_party_ids(agreement: Agreement) -> set[int]:
-    """The parties the agreement binds: the decisions' roll-up decides (approvals, legally final
-    ones when SIGNING_REQUIRES_LEGAL_FORCE; empty while the entry-into-force rule is unmet)."""
-    return set(rollup(agreement, legally_final_only=settings.SIGNING_REQUIRES_LEGAL_FORCE).bound_party_ids)
 
 
 # --- Signatories --------------------------------------------------------------------------------
@@ -244,9 +245,7 @@ def enter_into_force_if_due(agreement: Agreement, today: datetime.date) -> Agree
 
 @workflow.precondition(Agreement.Status.SIGNED)
 def _every_bound_party_signed(agreement: Agreement, details: dict) -> str | None:
-    only_final = settings.SIGNING_REQUIRES_LEGAL_FORCE
-    result = rollup(agreement, legally_final_only=only_final)
-    unmet = rule_unmet_message(agreement, result, legally_final_only=only_final)
+    result, unmet = signing_rollup(agreement)
     if unmet:
         return unmet
     bound = set(result.bound_party_ids)

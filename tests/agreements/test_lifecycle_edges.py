@@ -15,6 +15,7 @@ from agreements.models import Agreement, Decision
 from agreements.services import agreement_terms_update, editions, signing
 from agreements.services.decisions import decision_record, decision_update
 from agreements.services.workflow import TransitionRefused, transition
+from agreements.signing_selectors import home_signatures
 from tests.agreements.signing import (
     county_party,
     decide,
@@ -114,7 +115,7 @@ def test_an_approval_the_party_signed_on_is_not_corrected_into_a_rejection(carol
     assert approval.outcome == Decision.Outcome.APPROVED
 
 
-def test_a_late_approver_of_a_quorum_agreement_signs_after_it_is_signed(carol, alice, bob):
+def test_a_late_approver_of_a_quorum_agreement_signs_after_it_is_signed(carol, alice, bob, sam):
     agreement = interface_agreement(carol, valid_from=datetime.date(2030, 1, 1), valid_until=datetime.date(2033, 5, 31))
     Agreement.objects.filter(pk=agreement.pk).update(entry_rule=Agreement.EntryRule.QUORUM, entry_quorum=2)
     agreement = to_signing(agreement, carol, approved=[county_party(agreement), party_of(agreement, "536")])
@@ -124,6 +125,10 @@ def test_a_late_approver_of_a_quorum_agreement_signs_after_it_is_signed(carol, a
     assert agreement.status == Agreement.Status.SIGNED
 
     decide(party_of(agreement, "837"))  # Tampere approves late
+    awaited = signing.signatory_add(
+        party=party_of(agreement, "837"), by=alice, name="Sam", title="Pormestari", authority="HS 45 §", user=sam
+    )
+    assert home_signatures(user=sam) == [awaited], "Sam's home page asks for his signature"
     signature = sign_on_paper(party_of(agreement, "837"), alice)
 
     assert signature.pk
