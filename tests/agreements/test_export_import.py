@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from agreements import canonical
 from agreements.models import Agreement, ChangeProposal, Decision, Event, Party, Section, Signatory, Signature
@@ -359,26 +359,7 @@ def test_a_series_restores_into_a_fresh_database_as_it_was(series_bundle, tmp_pa
 
 @pytest.mark.postgres
 def test_an_import_writes_each_edition_s_status_after_its_content(series_bundle, tmp_path):
-    # A stand-in for the trigger that refuses changes to a frozen agreement's content.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION pg_temp.refuse_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF (SELECT status FROM agreements_agreement WHERE id = NEW.agreement_id)
-                        NOT IN ('draft', 'consultation') THEN
-                    RAISE EXCEPTION 'the text of agreement % is frozen', NEW.agreement_id;
-                END IF;
-                RETURN NEW;
-            END $$
-            """
-        )
-        for table in ("section", "party", "goal", "forum", "annex"):
-            cursor.execute(
-                f"CREATE TRIGGER refuse_frozen BEFORE INSERT OR UPDATE ON agreements_{table} "
-                "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_frozen()"
-            )
-
+    # The frozen-text trigger (agreements.frozen) is installed: content written after the status would be refused.
     call_command("import_agreement", write(series_bundle, tmp_path), stdout=io.StringIO())
 
     second = Agreement.objects.get(edition=2)
