@@ -41,8 +41,15 @@ def document(agreement: Agreement) -> dict:
         .select_related("chair")
         .prefetch_related(Prefetch("seats", queryset=seats))
     )
+    from agreements import kinds
+
+    kind = kinds.of(agreement)
+    # A kind's structured terms (a TYM agreement's staff and costs) go in under "terms"; the built-in
+    # kinds have none, so their documents, and the hashes of agreements already frozen, are unchanged.
+    terms = {"terms": kind.canonical(agreement)} if kind.canonical else {}
     return {
         "format": FORMAT,
+        **terms,
         "agreement": {
             "title": agreement.title,
             "kind": agreement.kind,

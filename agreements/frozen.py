@@ -62,9 +62,13 @@ def _open_list() -> str:
 
 
 def text_tables() -> list[tuple[Audited, tuple[str, ...]]]:
-    """Each table of the text, with how to reach its agreement and the columns that are its text."""
+    """Each table of the text, with how to reach its agreement and the columns that are its text:
+    the agreement's own, and every kind's tables of structured terms (``kinds.AgreementKind.text_models``)."""
+    from agreements import kinds
+
     models_ = [apps.get_model("agreements", name) for name in TEXT_MODELS]
     models_ += [apps.get_model("agreements", m)._meta.get_field(f).remote_field.through for m, f in TEXT_M2M]
+    models_ += [apps.get_model(label) for kind in kinds.all_kinds() for label in kind.text_models]
     result = []
     for model in models_:
         free = NOT_TEXT.get(model._meta.object_name, frozenset())

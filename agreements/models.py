@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from agreements.kinds import kind_choices, section_kind_choices
 from regions.validators import validate_business_id
 
 COUNCIL_TERM = (datetime.date(2025, 6, 1), datetime.date(2029, 5, 31))
@@ -68,12 +69,14 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
+    # The kinds declared here; an app declares more through ``agreements.kinds`` (the field's choices).
     class Kind(models.TextChoices):
         STRATEGIC = "strategic", _("Strategic cooperation agreement")
         INTERFACE = "interface", _("Interface agreement")
 
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("agreement status", "Submitted for approval")
         CONSULTATION = "consultation", pgettext_lazy("agreement status", "In consultation")
         NEGOTIATED = "negotiated", pgettext_lazy("agreement status", "Negotiated")
         IN_DECISION = "in_decision", pgettext_lazy("agreement status", "In decision")
@@ -87,7 +90,9 @@ class Agreement(models.Model):
     # The workflow, declared once: the allowed moves from each status. Only the services of
     # ``agreements.services.workflow`` make them, each with its preconditions, under a row lock.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.DRAFT: (Status.CONSULTATION, Status.NEGOTIATED),
+        Status.DRAFT: (Status.CONSULTATION, Status.SUBMITTED, Status.NEGOTIATED),
+        # Only a kind with approval steps (``agreements.kinds``) is submitted; it skips consultation.
+        Status.SUBMITTED: (Status.DRAFT, Status.NEGOTIATED),
         Status.CONSULTATION: (Status.NEGOTIATED, Status.DRAFT),
         Status.NEGOTIATED: (Status.IN_DECISION,),
         Status.IN_DECISION: (Status.SIGNING, Status.SUPERSEDED),
@@ -99,7 +104,8 @@ class Agreement(models.Model):
         Status.SUPERSEDED: (),
     }
     # While the text may change; from NEGOTIATED on it is frozen (a database trigger refuses changes).
-    OPEN_STATUSES = frozenset({Status.DRAFT, Status.CONSULTATION})
+    # While it is submitted for approval nobody edits it (``permissions``), but a return reopens it.
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CONSULTATION})
     # Public documents (621/1999): the public register shows these and nothing else.
     PUBLIC_STATUSES = frozenset({Status.IN_FORCE, Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
     ENDED_STATUSES = frozenset({Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED})
@@ -117,7 +123,7 @@ class Agreement(models.Model):
         FINNISH = "fi", _("Finnish")
         SWEDISH = "sv", _("Swedish")
 
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=kind_choices)
     title = models.CharField(_("title"), max_length=300)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FINNISH)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -145,6 +151,7 @@ class Agreement(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True)
     # The workflow's own dates and marks, written by the workflow services only.
     consultation_deadline = models.DateField(_("comments by"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for approval at"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("text frozen at"), null=True, blank=True)
     frozen_by = person_field(_("text frozen by"))
     text_sha256 = models.CharField(_("SHA-256 of the frozen text"), max_length=64, blank=True)
@@ -196,6 +203,7 @@ class Agreement(models.Model):
             ("comment_agreement", _("Can comment on the agreement")),
             ("edit_agreement", _("Can edit the agreement's text while it is a draft")),
             ("manage_agreement", _("Can manage the agreement and its parties")),
+            ("approve_agreement", _("Can approve the agreement before its text is frozen")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="agreement_valid_period"),
@@ -282,7 +290,8 @@ class Section(models.Model):
         validators=[RegexValidator(r"^\d{1,2}(\.\d{1,2})*$", _("A section number such as 3.2."))],
     )
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    # The built-in kinds, and every agreement kind's structured parts (``agreements.kinds``).
+    kind = models.CharField(_("kind"), max_length=16, choices=section_kind_choices, default=Kind.TEXT)
     position = models.PositiveIntegerField(_("position"))
     text = models.TextField(_("text"), blank=True, help_text=_("The current version's text, sanitised HTML."))
     version = models.PositiveIntegerField(_("current version"), default=0)
@@ -578,11 +587,21 @@ class Event(models.Model):
         SIGNATORY_REMOVED = "signatory_removed", _("Signatory removed")
         SIGNED = "signed", _("Signed")
         SIGNED_OUTSIDE = "signed_outside", _("Signature recorded from outside the portal")
+        APPROVAL_GIVEN = "approval_given", _("Approved before freezing")
+        APPROVAL_RETURNED = "approval_returned", _("Returned to the drafters with comments")
+        PART_CHANGED = "part_changed", _("Structured terms changed")
 
     # Edits that come in bursts (autosaves; a goal saved with its measures and indicators): the
     # timeline keeps one entry per person, kind and subject for a burst (services.core.EDIT_BURST).
     BURST_KINDS = frozenset(
-        {Kind.SECTION_SAVED, Kind.GOALS_CHANGED, Kind.FORUMS_CHANGED, Kind.ANNEX_ADDED, Kind.ANNEX_REMOVED}
+        {
+            Kind.SECTION_SAVED,
+            Kind.GOALS_CHANGED,
+            Kind.FORUMS_CHANGED,
+            Kind.ANNEX_ADDED,
+            Kind.ANNEX_REMOVED,
+            Kind.PART_CHANGED,
+        }
     )
 
     agreement = models.ForeignKey(
@@ -891,6 +910,53 @@ class CountyNegotiation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.held_on:%-d.%-m.%Y}"
+
+
+class Approval(models.Model):
+    """One approval step's outcome for an agreement submitted for approval (``agreements.kinds``).
+
+    The steps of the agreement's kind are taken in order after each submission; an approval counts
+    for the submission it was given in (``decided_at`` after ``Agreement.submitted_at``). A return
+    sends the agreement back to its drafters with the comments, which stay on record here and open
+    a discussion on the section the approver chose, where the drafters answer them.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned with comments")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("agreement")
+    )
+    step = models.CharField(_("approval step"), max_length=32)
+    party = models.ForeignKey(
+        Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("for the party")
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    comments = models.TextField(_("comments"), blank=True)
+    thread = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discussion opened"),
+    )
+    decided_by = person_field(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["agreement", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="approved") | ~Q(comments=""), name="approval_return_has_comments"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.step} {self.get_outcome_display()}"
 
 
 class AgreementUserObjectPermission(UserObjectPermissionBase):

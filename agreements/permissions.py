@@ -17,16 +17,18 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
+from agreements import kinds
 from agreements.models import Agreement, AgreementGroupObjectPermission, AgreementUserObjectPermission, Party
 from regions.models import Organisation, WellbeingCounty
 from users.models import Role, User
 from users.permissions import grant_to_roles, revoke_from_roles
 
-VIEW, COMMENT, EDIT, MANAGE = (
+VIEW, COMMENT, EDIT, MANAGE, APPROVE = (
     "agreements.view_agreement",
     "agreements.comment_agreement",
     "agreements.edit_agreement",
     "agreements.manage_agreement",
+    "agreements.approve_agreement",
 )
 PARTY_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.OFFICIAL: (VIEW, COMMENT, EDIT),
@@ -45,20 +47,38 @@ def _forget(agreement: Agreement) -> None:
     agreement.__dict__.pop("standing_of", None)
 
 
+def _party_permissions(agreement: Agreement, organisation: Organisation) -> dict[str, tuple[str, ...]]:
+    """What each role of a party's organisation holds on the agreement: its kind's rule, or the default."""
+    rule = kinds.of(agreement).party_permissions
+    return rule(agreement, organisation) if rule else PARTY_PERMISSIONS_BY_ROLE
+
+
 def party_grant(*, agreement: Agreement, organisation: Organisation) -> None:
     _forget(agreement)
-    for role, perms in PARTY_PERMISSIONS_BY_ROLE.items():
+    for role, perms in _party_permissions(agreement, organisation).items():
         grant_to_roles(perms=perms, obj=agreement, organisation=organisation, role=role)
 
 
 def party_revoke(*, agreement: Agreement, organisation: Organisation) -> None:
     _forget(agreement)
-    for role, perms in PARTY_PERMISSIONS_BY_ROLE.items():
+    for role, perms in _party_permissions(agreement, organisation).items():
         revoke_from_roles(perms=perms, obj=agreement, organisation=organisation, role=role)
 
 
-def organiser_grant(*, agreement: Agreement, county: WellbeingCounty) -> None:
-    grant_to_roles(perms=ORGANISER_PERMISSIONS, obj=agreement, organisation=county, role=Role.COORDINATOR)
+def organisers_of(agreement: Agreement) -> list[tuple[Organisation, str]]:
+    """Who manages the agreement: its kind's organisers, or the organising county's coordinators."""
+    rule = kinds.of(agreement).organisers
+    return rule(agreement) if rule else [(agreement.county, Role.COORDINATOR)]
+
+
+def organiser_grant(*, agreement: Agreement, county: WellbeingCounty | None = None) -> None:
+    """Grants the organisers (``organisers_of``) what managing the agreement takes.
+
+    ``county`` is the organising county, named by callers that have it; the kind's rule decides.
+    """
+    _forget(agreement)
+    for organisation, role in organisers_of(agreement):
+        grant_to_roles(perms=ORGANISER_PERMISSIONS, obj=agreement, organisation=organisation, role=role)
 
 
 def can_start_agreement(user: UserLike, county: WellbeingCounty) -> bool:
@@ -179,13 +199,52 @@ def can_edit_agreement(user: UserLike, agreement: Agreement) -> bool:
 
 def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Managing parties and metadata: the county's coordinators, while the text is open (draft or
-    consultation); from negotiated on nobody, as the text is frozen."""
-    return agreement.text_is_open and MANAGE in _perms(user, agreement)
+    consultation); nobody while it is submitted for approval or frozen."""
+    return agreement.status in EDITABLE_STATUSES and MANAGE in _perms(user, agreement)
+
+
+# Of the open statuses, those in which someone edits: not while the agreement awaits approval.
+EDITABLE_STATUSES = frozenset({Agreement.Status.DRAFT, Agreement.Status.CONSULTATION})
 
 
 def can_run_workflow(user: UserLike, agreement: Agreement) -> bool:
     """Moving the agreement through its workflow: the organising county's coordinators, in every state."""
     return MANAGE in _perms(user, agreement)
+
+
+def approval_party(user: UserLike, agreement: Agreement, step) -> Party | None:
+    """The party ``user`` approves for at ``step``: one they speak for whose organisation is of the
+    step's kind, when guardian grants them ``approve_agreement`` on the agreement; else None."""
+    if step is None or APPROVE not in _perms(user, agreement):
+        return None
+    ids = party_ids_of(user, agreement)
+    if not ids:
+        return None
+    return (
+        agreement.parties.filter(pk__in=ids, organisation__kind=step.organisation_kind)
+        .order_by("position", "pk")
+        .first()
+    )
+
+
+def can_approve(user: UserLike, agreement: Agreement) -> bool:
+    """Approving, or returning with comments, an agreement submitted for approval at its current step:
+    the people of that step's party who hold ``approve_agreement`` (the kind grants it), nobody else
+    (not even a portal admin, who speaks for no party)."""
+    from agreements.approvals import current_step
+
+    return approval_party(user, agreement, current_step(agreement)) is not None
+
+
+def can_move(user: UserLike, agreement: Agreement) -> bool:
+    """A move out of approval: those who run the workflow, and while the agreement is submitted, its
+    approvers (a return, or the last approval that freezes it; the workflow's preconditions hold
+    that every step is approved before the text is frozen)."""
+    if can_run_workflow(user, agreement):
+        return True
+    if agreement.status != Agreement.Status.SUBMITTED:
+        return False
+    return any(approval_party(user, agreement, step) for step in kinds.of(agreement).approval_steps)
 
 
 def can_resolve_change_proposal(user: UserLike, agreement: Agreement) -> bool:

@@ -18,9 +18,15 @@ class SectionTemplate:
     title_sv: str
     guidance: Promise
     kind: str = "text"
+    # Text the section starts with (a reference clause a kind provides), in Finnish and Swedish.
+    text_fi: str = ""
+    text_sv: str = ""
 
     def title(self, language: str) -> str:
         return self.title_sv if language == "sv" else self.title_fi
+
+    def text(self, language: str) -> str:
+        return self.text_sv if language == "sv" else self.text_fi
 
 
 SECTIONS: tuple[SectionTemplate, ...] = (
@@ -192,4 +198,3 @@ SECTIONS: tuple[SectionTemplate, ...] = (
         kind="annexes",
     ),
 )
-SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}

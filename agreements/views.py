@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import permissions, selectors, services, workflow_selectors, workflow_views
+from agreements import kinds, permissions, selectors, services, workflow_selectors, workflow_views
 from agreements.diff import text_diff
 from agreements.forms import (
     AgreementStartForm,
@@ -22,7 +22,6 @@ from agreements.forms import (
 )
 from agreements.models import Comment, Party, Section
 from agreements.sanitize import sanitize_html
-from agreements.template import SECTIONS_BY_KEY
 from regions.models import WellbeingCounty
 from regions.selectors import county_municipalities_on
 from yhdyspinta.fragments import render_fragment
@@ -141,6 +140,9 @@ def _page_number(value: str | None, last: int = 1000) -> int:
 
 
 def _structured_context(agreement, section: Section) -> dict:
+    part = kinds.of(agreement).part(section.kind)
+    if part is not None:
+        return {"part": part, **part.context(agreement)}
     if section.kind == "goals":
         return {"goals": selectors.goals_of(agreement)}
     if section.kind == "forums":
@@ -182,7 +184,7 @@ def _section_page(
             "page_title": f"{section.key} {section.title}",
             "agreement": agreement,
             "section": section,
-            "template": SECTIONS_BY_KEY.get(section.key),
+            "template": kinds.of(agreement).section(section.key),
             "can_edit": can_edit,
             "form": form,
             "comment_form": CommentForm(party_choices=party_choices) if can_comment else None,

@@ -7,8 +7,13 @@ class TymConfig(AppConfig):
     verbose_name = _("TYM agreements")
 
     def ready(self):
+        from agreements import kinds
         from tym import selectors
+        from tym.kind import TYM
         from yhdyspinta import home
+
+        # The TYM agreement is a kind of agreement (tym.kind): its template, parts, checks and approvals.
+        kinds.register(TYM)
 
         home.register(
             home.HomeSection(

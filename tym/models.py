@@ -146,3 +146,215 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name} ({self.get_role_display()})"
+
+
+# --- The TYM agreement ---------------------------------------------------------------------------
+# A TYM agreement is an ``agreements.Agreement`` of kind "tym" (declared in ``tym.kind``); these rows
+# are its structured terms. Each refers to the agreement directly, so the audit log and the
+# frozen-text triggers find it; all of them are frozen with the text.
+
+
+class TymAgreement(models.Model):
+    """What a TYM agreement holds besides its sections: its group and its terms (decree 388/2024 §3)."""
+
+    class StaffBasis(models.TextChoices):
+        FTE = "fte", _("Full-time equivalents (FTE)")
+        HEADCOUNT = "headcount", _("Persons (headcount)")
+
+    class CostKey(models.TextChoices):
+        STAFF = "staff", _("In proportion to the staff taking part (381/2023 §10)")
+        FIXED = "fixed", _("Agreed fixed percentages")
+        CUSTOM = "custom", _("An agreed key of its own, with its basis")
+
+    class AuthoritySplit(models.TextChoices):
+        STAFF = "staff", _("By each employment authority's staff")
+        EQUAL = "equal", _("In equal parts")
+        FIXED = "fixed", _("Agreed percentages")
+
+    class KelaParticipation(models.TextChoices):
+        NOT_STATED = "", _("Not stated yet")
+        OWN_STAFF = "own_staff", _("Kela bears the cost of its own staff and no share of the joint costs")
+        CONTRIBUTION = "contribution", _("Kela pays an agreed annual sum towards the joint costs")
+        NONE = "none", _("Kela takes no part in the costs")
+
+    agreement = models.OneToOneField(
+        "agreements.Agreement",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tym",
+        verbose_name=_("agreement"),
+    )
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("steering group")
+    )
+    # (1) How the service is arranged: the locations are rows; the client process is text.
+    client_criteria = models.TextField(
+        _("who is referred"), blank=True, help_text=_("The need for multi-sector support (381/2023 §3).")
+    )
+    client_process = models.TextField(
+        _("client process"),
+        blank=True,
+        help_text=_(
+            "Referral, the plan within three months, reviews at least every three months, ending by a joint assessment."
+        ),
+    )
+    # (2) Staff per party: the rows; the basis here.
+    staff_basis = models.CharField(
+        _("the staff are counted as"), max_length=16, choices=StaffBasis.choices, default=StaffBasis.FTE
+    )
+    expected_clients = models.PositiveIntegerField(_("expected number of clients a year"), null=True, blank=True)
+    # (3) The yearly review of whether the staff suffice, and amending the agreement.
+    staffing_review = models.TextField(_("yearly staffing review and amendment"), blank=True)
+    # (4) The other joint costs between the employment authorities and the county.
+    cost_key = models.CharField(
+        _("joint costs are split"), max_length=16, choices=CostKey.choices, default=CostKey.STAFF
+    )
+    cost_key_name = models.CharField(_("name of the key"), max_length=200, blank=True)
+    cost_key_basis = models.TextField(_("basis of the key"), blank=True)
+    county_percent = models.DecimalField(_("county's share (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    authority_split = models.CharField(
+        _("the employment authorities' share is split"),
+        max_length=16,
+        choices=AuthoritySplit.choices,
+        default=AuthoritySplit.STAFF,
+    )
+    authority_split_basis = models.TextField(_("basis of the employment authorities' split"), blank=True)
+    # (5) How Kela takes part in the costs: stated explicitly, even when it is none.
+    kela_participation = models.CharField(
+        _("Kela's participation in the costs"), max_length=16, choices=KelaParticipation.choices, blank=True
+    )
+    kela_contribution = models.DecimalField(
+        _("Kela's annual contribution (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    kela_terms = models.TextField(_("more on Kela's participation"), blank=True)
+
+    class Meta:
+        verbose_name = _("TYM agreement's terms")
+        verbose_name_plural = _("TYM agreements' terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(county_percent__isnull=True) | Q(county_percent__gte=0, county_percent__lte=100),
+                name="tym_county_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kela_contribution__isnull=True) | Q(kela_contribution__gte=0),
+                name="tym_kela_contribution_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.agreement)
+
+
+class ServiceLocation(models.Model):
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        NETWORKED = "networked", _("Networked local service")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="tym_locations", verbose_name=_("agreement")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "regions.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    channels = models.JSONField(_("ways of service"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("service location")
+        verbose_name_plural = _("service locations")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_channel_labels(self) -> list[str]:
+        return [self.Channel(c).label for c in self.channels if c in self.Channel.values]
+
+
+class StaffRow(models.Model):
+    """One line of a party's staff: a title or profession, how many (FTE or persons), where and what."""
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="tym_staff", verbose_name=_("agreement")
+    )
+    party = models.ForeignKey(
+        "agreements.Party", on_delete=models.CASCADE, related_name="tym_staff", verbose_name=_("party")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title or profession"), max_length=200)
+    amount = models.DecimalField(_("number"), max_digits=7, decimal_places=2)
+    location = models.ForeignKey(
+        ServiceLocation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("location"),
+    )
+    tasks = models.TextField(_("tasks"), blank=True)
+
+    class Meta:
+        verbose_name = _("staff row")
+        verbose_name_plural = _("staff rows")
+        ordering = ["party__position", "position", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="tym_staff_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.amount}"
+
+
+class CostItem(models.Model):
+    """A joint cost other than staff (premises, systems, …) with its annual amount."""
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="tym_costs", verbose_name=_("agreement")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("cost"), max_length=200)
+    annual_amount = models.DecimalField(_("a year (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("joint cost")
+        verbose_name_plural = _("joint costs")
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(annual_amount__gte=0), name="tym_cost_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorityShare(models.Model):
+    """With the split "agreed percentages": one employment authority's percent of the authorities' share."""
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.CASCADE,
+        related_name="tym_authority_shares",
+        verbose_name=_("agreement"),
+    )
+    party = models.ForeignKey(
+        "agreements.Party", on_delete=models.CASCADE, related_name="tym_authority_shares", verbose_name=_("party")
+    )
+    percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("employment authority's share")
+        verbose_name_plural = _("employment authorities' shares")
+        ordering = ["party__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "party"], name="tym_authority_share_once"),
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="tym_authority_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.percent} %"

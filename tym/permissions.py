@@ -52,3 +52,22 @@ def can_name_members(user: Model, group: SteeringGroup) -> bool:
     """The group's employment authorities and its county's coordinators name (and enter) its members."""
     area_ids = {area.pk for area in group.employment_areas.all()}
     return _writes_for(user, group.county_id, area_ids)
+
+
+# --- The TYM agreement ---------------------------------------------------------------------------
+# Everything done to a TYM agreement once it exists is asked of ``agreements.permissions`` (the kind
+# grants its parties' roles their permissions); here only who starts one from a group.
+
+
+def can_start_tym_agreement(user: Model, group: SteeringGroup) -> bool:
+    """Starting a group's TYM agreement: the officials and coordinators of one of the group's
+    employment authorities (who hold ``regions.record_decisions`` on it: they draft its agreements).
+    A portal admin speaks for no authority."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    from guardian.core import ObjectPermissionChecker
+
+    checker = ObjectPermissionChecker(user)
+    areas = [area.as_organisation for area in group.employment_areas.all()]
+    checker.prefetch_perms(areas)
+    return any(checker.has_perm("record_decisions", area) for area in areas)

@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from agreements import permissions
+from agreements import kinds, permissions
 from agreements.models import COUNCIL_TERM, Agreement, Comment, Event, Party, Section, SectionVersion, Theme
 from agreements.sanitize import sanitize_html
-from agreements.template import SECTIONS
 from regions.models import Municipality, Organisation, WellbeingCounty
 from regions.selectors import county_municipalities_on, county_regional_councils_on
 from users.models import User
@@ -110,6 +109,44 @@ def agreement_start(
         if main_theme not in Theme.values:
             raise ValidationError({"main_theme": _("Choose the main theme.")})
         members = [m for m in members if m.pk in chosen]
+    organisations: list[Organisation] = [county, *members]
+    if include_regional_council:
+        organisations += list(county_regional_councils_on(county, on or timezone.localdate()))
+    return agreement_create(
+        by=by,
+        kind=kind,
+        county=county,
+        title=title,
+        language=language,
+        organisations=organisations,
+        main_theme=main_theme,
+        themes=themes,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def agreement_create(
+    *,
+    by: User,
+    kind: str,
+    county: WellbeingCounty,
+    title: str,
+    language: str,
+    organisations: Iterable[Organisation],
+    main_theme: str = "",
+    themes: Iterable[str] = (),
+    valid_from: datetime.date = COUNCIL_TERM[0],
+    valid_until: datetime.date = COUNCIL_TERM[1],
+    before_grants=None,
+) -> Agreement:
+    """Creates an agreement of ``kind`` with ``organisations`` as its parties and its kind's sections.
+
+    The one way an agreement is started: ``agreement_start`` for the built-in kinds and each kind's
+    own starter call it inside their transaction, after checking who may start it (this does not).
+    ``before_grants(agreement)`` writes what the kind's organisers rule reads (a TYM agreement's
+    group) before the permissions are granted.
+    """
     themes = list(dict.fromkeys(themes))
     if any(t not in Theme.values for t in themes):
         raise ValidationError({"themes": _("Unknown theme.")})
@@ -126,14 +163,20 @@ def agreement_start(
     )
     agreement.full_clean()
     agreement.save()
-    organisations: list[Organisation] = [county, *members]
-    if include_regional_council:
-        organisations += list(county_regional_councils_on(county, on or timezone.localdate()))
+    if before_grants is not None:
+        before_grants(agreement)
     _add_parties(agreement, organisations)
     permissions.organiser_grant(agreement=agreement, county=county)
     Section.objects.bulk_create(
-        Section(agreement=agreement, key=s.key, title=s.title(language), kind=s.kind, position=n)
-        for n, s in enumerate(SECTIONS)
+        Section(agreement=agreement, key=s.key, title=s.title(language), kind=s.kind, position=n, text=s.text(language))
+        for n, s in enumerate(kinds.get(kind).sections)
+    )
+    SectionVersion.objects.bulk_create(
+        SectionVersion(section=section, number=1, text=section.text, based_on=0, created_by=by)
+        for section in Section.objects.filter(agreement=agreement).exclude(text="")
+    )
+    Section.objects.filter(agreement=agreement).exclude(text="").update(
+        version=1, updated_at=timezone.now(), updated_by=by
     )
     _event(agreement, Event.Kind.STARTED, by, agreement.title)
     return agreement

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agreements import permissions
+from agreements import kinds, permissions
+from agreements.approvals import approved_steps
 from agreements.canonical import text_sha256
 from agreements.models import Agreement, ChangeProposal, Event, Party
 from agreements.services.core import _event, _touch
@@ -35,6 +36,10 @@ EFFECTS: dict[str, list[Effect]] = {}
 # target status -> who may make the move; None: the system only (dates, the last signature)
 MAY_MOVE: dict[str, Callable[[User, Agreement], bool] | None] = {
     **dict.fromkeys(Agreement.Status.values, permissions.can_run_workflow),
+    # Out of approval: back to the drafters (a return, or the drafters withdrawing it) or, after the
+    # last step's approval, frozen. The preconditions below hold what each needs.
+    Agreement.Status.DRAFT: permissions.can_move,
+    Agreement.Status.NEGOTIATED: permissions.can_move,
     # Made by the portal itself: when the last signature is recorded, and by the daily date task.
     Agreement.Status.SIGNED: None,
     Agreement.Status.IN_FORCE: None,
@@ -72,7 +77,10 @@ class TransitionRefused(ValidationError):
 
 
 def allowed_moves(agreement: Agreement) -> tuple[str, ...]:
-    return Agreement.TRANSITIONS.get(agreement.status, ())
+    """The moves ``Agreement.TRANSITIONS`` allows from the agreement's status, for its kind: a kind
+    approved before freezing is submitted and never goes to consultation; any other is never submitted."""
+    skipped = S.CONSULTATION if kinds.of(agreement).is_approved_before_freezing else S.SUBMITTED
+    return tuple(to for to in Agreement.TRANSITIONS.get(agreement.status, ()) if to != skipped)
 
 
 def unmet(agreement: Agreement, to: str, details: dict | None = None) -> list[str]:
@@ -183,14 +191,52 @@ def _deadline_cleared(agreement: Agreement, by: User | None, details: dict) -> N
     agreement.consultation_deadline = None
 
 
+@precondition(S.SUBMITTED)
+def _checks_met(agreement: Agreement, details: dict) -> str | None:
+    """The kind's checks (statutory ones, for a TYM agreement) must all pass before submission."""
+    failing = [check.problem for check in kinds.checks_of(agreement) if not check.ok]
+    return " ".join(failing) or None
+
+
+@effect(S.SUBMITTED)
+def _submitted(agreement: Agreement, by: User | None, details: dict) -> None:
+    # The approvals of this submission are those given from now on (``agreements.approvals``).
+    agreement.submitted_at = timezone.now()
+
+
+@precondition(S.DRAFT)
+def _return_explained(agreement: Agreement, details: dict) -> str | None:
+    if details["before"] == S.SUBMITTED and not details["reason"]:
+        return _("Say why the agreement goes back to its drafters.")
+    return None
+
+
+@precondition(S.NEGOTIATED)
+def _every_step_approved(agreement: Agreement, details: dict) -> str | None:
+    if details["before"] != S.SUBMITTED:
+        return None
+    approved = approved_steps(agreement)
+    waiting = [str(step.label) for step in kinds.of(agreement).approval_steps if step.key not in approved]
+    if waiting:
+        return _("The text is frozen once every approval is given; still awaited: %(steps)s.") % {
+            "steps": ", ".join(waiting)
+        }
+    return None
+
+
 @precondition(S.NEGOTIATED)
 def _first_edition_consulted(agreement: Agreement, details: dict) -> str | None:
-    if details["before"] == S.DRAFT and not ChangeProposal.objects.filter(new_edition=agreement).exists():
+    if details["before"] != S.DRAFT or ChangeProposal.objects.filter(new_edition=agreement).exists():
+        return None
+    if kinds.of(agreement).is_approved_before_freezing:
         return _(
-            "A first edition goes to consultation before its text is frozen. Only a new edition, "
+            "A first edition is submitted for approval before its text is frozen. Only a new edition, "
             "made from a change proposal, is frozen straight from its draft."
         )
-    return None
+    return _(
+        "A first edition goes to consultation before its text is frozen. Only a new edition, "
+        "made from a change proposal, is frozen straight from its draft."
+    )
 
 
 @precondition(S.NEGOTIATED)

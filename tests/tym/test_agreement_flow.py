@@ -1,0 +1,110 @@
+"""A TYM agreement from its group to frozen text: start, statutory checks, submission, approvals."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from agreements import approvals, kinds, permissions
+from agreements.canonical import text_sha256
+from agreements.models import Agreement, Approval, Comment
+from agreements.services import workflow
+from agreements.services.approvals import approval_record
+from tests.tym.builders import complete, group_with_members, people, tym_agreement
+
+pytestmark = pytest.mark.postgres
+S = Agreement.Status
+
+
+@pytest.fixture
+def who(areas):
+    return people()
+
+
+@pytest.fixture
+def agreement(who):
+    group = group_with_members(who["coordinator"])
+    return complete(tym_agreement(group, who["drafter"]))
+
+
+def submit(agreement, by):
+    return workflow.transition(agreement=agreement, to=S.SUBMITTED, by=by)
+
+
+def test_the_parties_are_the_groups_organisations_and_the_template_is_tyms(agreement):
+    kinds_ = sorted(p.organisation.kind for p in agreement.parties.select_related("organisation"))
+    assert kinds_ == ["county", "employment_authority", "kela"]
+    assert agreement.kind == "tym"
+    keys = list(agreement.sections.values_list("key", "kind"))
+    assert ("5", "tym_staff") in keys and ("7", "tym_costs") in keys
+    data_handling = agreement.sections.get(key="9")
+    assert "KEHA-keskus" in data_handling.text and data_handling.version == 1
+
+
+def test_every_check_passes_on_a_complete_agreement(agreement):
+    assert [c.key for c in kinds.checks_of(agreement) if not c.ok] == []
+
+
+def test_editors_are_the_employment_authoritys_people(agreement, who):
+    assert permissions.can_edit_agreement(who["drafter"], agreement)
+    assert permissions.can_run_workflow(who["drafter"], agreement)
+    for name in ("coordinator", "county_official", "kela"):
+        assert permissions.can_view_agreement(who[name], agreement)
+        assert not permissions.can_edit_agreement(who[name], agreement)
+        assert not permissions.can_run_workflow(who[name], agreement)
+    for name in ("other_coordinator", "municipal", "other_drafter"):
+        with pytest.raises(Http404):
+            permissions.get_agreement_for_user(who[name], agreement.pk)
+
+
+def test_approved_by_the_county_then_kela_freezes_the_text(agreement, who):
+    agreement = submit(agreement, who["drafter"])
+    assert not permissions.can_edit_agreement(who["drafter"], agreement)
+    assert approvals.current_step(agreement).key == "county"
+    with pytest.raises(PermissionDenied):  # Kela's turn comes after the county's
+        approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who["kela"])
+    approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who["coordinator"])
+    agreement.refresh_from_db()
+    assert agreement.status == S.SUBMITTED and approvals.current_step(agreement).key == "kela"
+    approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who["kela"])
+    agreement.refresh_from_db()
+    assert agreement.status == S.NEGOTIATED
+    assert agreement.text_sha256 == text_sha256(agreement)
+    assert agreement.frozen_by == who["kela"]
+
+
+def test_a_return_sends_it_back_with_its_comments_in_a_discussion(agreement, who):
+    agreement = submit(agreement, who["drafter"])
+    with pytest.raises(ValidationError):
+        approval_record(agreement=agreement, outcome=Approval.Outcome.RETURNED, by=who["coordinator"])
+    approval_record(
+        agreement=agreement,
+        outcome=Approval.Outcome.RETURNED,
+        by=who["coordinator"],
+        comments="Henkilöstötaulukosta puuttuu sijainti.",
+        section_key="5",
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == S.DRAFT
+    thread = Comment.objects.get(section__agreement=agreement, section__key="5")
+    assert thread.text == "Henkilöstötaulukosta puuttuu sijainti." and thread.is_open
+    assert permissions.can_edit_agreement(who["drafter"], agreement)
+    # Submitted again, the county approves anew: the earlier round's approvals do not count.
+    agreement = submit(agreement, who["drafter"])
+    assert approvals.current_step(agreement).key == "county"
+
+
+def test_a_failing_check_blocks_submission(agreement, who):
+    agreement.tym_staff.all().delete()
+    with pytest.raises(workflow.TransitionRefused, match="No staff entered"):
+        submit(agreement, who["drafter"])
+
+
+def test_a_tym_agreement_skips_consultation_and_others_are_never_submitted(agreement):
+    assert workflow.allowed_moves(agreement) == (S.SUBMITTED, S.NEGOTIATED)
+
+
+def test_nobody_of_another_county_approves(agreement, who):
+    agreement = submit(agreement, who["drafter"])
+    for name in ("other_coordinator", "county_official", "drafter"):
+        with pytest.raises(PermissionDenied):
+            approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who[name])
