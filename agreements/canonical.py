@@ -44,7 +44,7 @@ def document(agreement: Agreement) -> dict:
     from agreements import kinds
 
     kind = kinds.of(agreement)
-    # A kind's structured terms (a TYM agreement's staff and costs) go in under "terms"; the built-in
+    # A kind's structured terms (staff tables, cost splits) go in under "terms"; the built-in
     # kinds have none, so their documents, and the hashes of agreements already frozen, are unchanged.
     terms = {"terms": kind.canonical(agreement)} if kind.canonical else {}
     return {

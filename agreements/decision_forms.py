@@ -43,9 +43,12 @@ class DecisionForm(ModelForm):
         help_text=_("A link to the minutes online, or upload them as a PDF below."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bodies: tuple[str, ...] = (), **kwargs):
+        """``bodies``: the bodies that decide this kind of agreement (``kinds.AgreementKind``); empty: any."""
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = Decision.Outcome.choices
+        if bodies:
+            self.fields["body"].choices = [("", "---------"), *((b, Decision.Body(b).label) for b in bodies)]
         if not (self.instance.pk and self.instance.minutes_file):
             del self.fields["remove_minutes_file"]
         for name in ("body_name", "proposal_body", "proposal_date", "proposal_section"):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import decisions as selectors
-from agreements import permissions
+from agreements import kinds, permissions
 from agreements.decision_forms import AppealForm, AppealOutcomeForm, DecisionForm
 from agreements.models import Decision, Party
 from agreements.services import decisions as services
@@ -228,7 +228,12 @@ def decision_record(request: HttpRequest, pk: int, party_pk: int) -> HttpRespons
         raise PermissionDenied
     heading = _("Record the decision of %(party)s") % {"party": party.official_name}
     posted = request.method == "POST"
-    form = DecisionForm(request.POST if posted else None, request.FILES if posted else None, prefix="decision")
+    form = DecisionForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        prefix="decision",
+        bodies=kinds.of(party.agreement).decision_bodies,
+    )
     if posted and form.is_valid():
         values = _data(form)
         try:
@@ -264,6 +269,7 @@ def decision_update(request: HttpRequest, pk: int, party_pk: int, decision_pk: i
         instance=decision,
         initial=initial,
         prefix="decision",
+        bodies=kinds.of(party.agreement).decision_bodies,
     )
     if posted and form.is_valid():
         values = _data(form)

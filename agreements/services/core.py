@@ -144,8 +144,8 @@ def agreement_create(
 
     The one way an agreement is started: ``agreement_start`` for the built-in kinds and each kind's
     own starter call it inside their transaction, after checking who may start it (this does not).
-    ``before_grants(agreement)`` writes what the kind's organisers rule reads (a TYM agreement's
-    group) before the permissions are granted.
+    ``before_grants(agreement)`` writes what the kind's organisers rule reads (its own rows naming
+    who organises it) before the permissions are granted.
     """
     themes = list(dict.fromkeys(themes))
     if any(t not in Theme.values for t in themes):

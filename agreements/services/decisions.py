@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import permissions
+from agreements import kinds, permissions
 from agreements.legal_force import appeal_period_end
 from agreements.models import Agreement, ChangeProposal, Decision, Event, Party, Signature
 from agreements.services.core import _event, _touch
@@ -98,6 +98,11 @@ def _write(
     for name, value in values.items():
         setattr(decision, name, value.strip() if isinstance(value, str) else value)
     errors = _check_dates(values)
+    bodies = kinds.of(decision.party.agreement).decision_bodies
+    if bodies and decision.body not in bodies:
+        errors["body"] = _("This kind of agreement is decided by: %(bodies)s.") % {
+            "bodies": ", ".join(str(Decision.Body(b).label) for b in bodies)
+        }
     changes = changes.strip()
     if decision.outcome == Decision.Outcome.APPROVED_WITH_CHANGES and not changes:
         errors["changes"] = _("Describe the changes the decision asks for: they become a change proposal.")

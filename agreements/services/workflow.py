@@ -193,7 +193,7 @@ def _deadline_cleared(agreement: Agreement, by: User | None, details: dict) -> N
 
 @precondition(S.SUBMITTED)
 def _checks_met(agreement: Agreement, details: dict) -> str | None:
-    """The kind's checks (statutory ones, for a TYM agreement) must all pass before submission."""
+    """The kind's checks (statutory ones, where a law sets them) must all pass before submission."""
     failing = [check.problem for check in kinds.checks_of(agreement) if not check.ok]
     return " ".join(failing) or None
 

@@ -108,3 +108,35 @@ def test_nobody_of_another_county_approves(agreement, who):
     for name in ("other_coordinator", "county_official", "drafter"):
         with pytest.raises(PermissionDenied):
             approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who[name])
+
+
+def test_the_agreements_app_knows_nothing_of_tym():
+    """The dependency runs one way: tym builds on agreements through agreements.kinds."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("agreements", "templates/agreements")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".py", ".html", ".txt") and re.search(r"\btym\b", path.read_text(encoding="utf-8"), re.I)
+    ]
+    assert offenders == []
+
+
+def test_a_tym_agreement_is_decided_by_the_bodies_the_law_names(agreement, who):
+    from agreements.models import Decision
+    from agreements.services import decisions
+
+    agreement = submit(agreement, who["drafter"])
+    approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who["coordinator"])
+    approval_record(agreement=agreement, outcome=Approval.Outcome.APPROVED, by=who["kela"])
+    agreement = workflow.transition(agreement=agreement, to=S.IN_DECISION, by=who["drafter"])
+    authority = agreement.parties.get(organisation__kind="employment_authority")
+    fields = {"decided_on": agreement.valid_from, "section": "12", "outcome": Decision.Outcome.APPROVED}
+    with pytest.raises(ValidationError) as excinfo:
+        decisions.decision_record(party=authority, by=who["drafter"], body=Decision.Body.COUNCIL, **fields)
+    assert set(excinfo.value.message_dict) == {"body"}
+    decision = decisions.decision_record(party=authority, by=who["drafter"], body=Decision.Body.COMMITTEE, **fields)
+    assert decision.is_approval
