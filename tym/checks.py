@@ -53,14 +53,20 @@ def statutory_checks(agreement: Agreement) -> list[Check]:
     parties = list(agreement.parties.select_related("organisation"))
     kinds_present = {p.organisation.kind for p in parties}
     party_ids = {p.organisation_id for p in parties}
-    group_area_ids = set(group.employment_areas.values_list("pk", flat=True))
+    group_areas = sorted(group.employment_areas.all(), key=lambda a: a.code)
+    group_area_ids = {a.pk for a in group_areas}
     members = [m for m in GroupMember.objects.filter(group=group) if m.valid_from <= day < m.valid_until]
     staff = list(StaffRow.objects.filter(agreement=agreement))
     items = list(CostItem.objects.filter(agreement=agreement))
     problems: dict[str, str | None] = dict.fromkeys(LABELS)
 
+    # Each check reports what is its own: a problem that follows from another check's is left to it
+    # (no employment authority at all is not also reported as each of the group's missing, nor a
+    # split that cannot be made for want of a party or of staff as the shares not adding up).
     if Kind.EMPLOYMENT_AUTHORITY not in kinds_present:
-        problems["authority"] = _("No employment authority is a party.")
+        problems["authority"] = _("No employment authority is a party; the group's are: %(names)s.") % {
+            "names": ", ".join(str(a) for a in group_areas)
+        }
     if group.county_id not in party_ids:
         problems["county"] = _("The group's county %(county)s is not a party.") % {"county": group.county}
     if Kind.KELA not in kinds_present:
@@ -82,11 +88,10 @@ def statutory_checks(agreement: Agreement) -> list[Check]:
         problems["deputies"] = _("The group has no members on %(day)s.") % {"day": f"{day:%-d.%-m.%Y}"}
     elif without:
         problems["deputies"] = _("No personal deputy: %(names)s.") % {"names": ", ".join(without)}
-    missing_areas = group_area_ids - party_ids
-    if missing_areas:
-        names = sorted(str(a) for a in group.employment_areas.all() if a.pk in missing_areas)
+    missing_areas = [a for a in group_areas if a.pk not in party_ids]
+    if missing_areas and not problems["authority"]:
         problems["area"] = _("Employment authorities of the group are not parties: %(names)s.") % {
-            "names": ", ".join(names)
+            "names": ", ".join(str(a) for a in missing_areas)
         }
     elif not operating_area_on(group, day):
         problems["area"] = _("The group's employment areas have no municipality in the county on %(day)s.") % {
@@ -119,8 +124,15 @@ def statutory_checks(agreement: Agreement) -> list[Check]:
         items=items,
         authority_shares=list(AuthorityShare.objects.filter(agreement=agreement)),
     )
-    if split.problems:
-        problems["shares"] = " ".join(split.problems)
+    left_to_others = [
+        problem
+        for cause, problem in split.wanting.items()
+        if (cause == "parties" and (problems["authority"] or problems["county"]))
+        or (cause == "staff" and problems["staff"])
+    ]
+    own = [problem for problem in split.problems if problem not in left_to_others]
+    if own:
+        problems["shares"] = " ".join(own)
     if agreement.valid_from < group.term_start or agreement.valid_until >= group.term_end:
         problems["validity"] = _("The group's term is %(start)s–%(end)s; the agreement must be valid within it.") % {
             "start": f"{group.term_start:%-d.%-m.%Y}",
@@ -130,11 +142,13 @@ def statutory_checks(agreement: Agreement) -> list[Check]:
 
 
 # The predecessor model's (TYP) entry thresholds: 300 days of unemployment benefit, or 6 or 12 months
-# of unemployment. They are gone; referral is by need (381/2023 §3).
+# (half a year, a year) of unemployment. They are gone; referral is by need (381/2023 §3). Finnish
+# inflects the numbers and compounds the nouns: "kuuden kuukauden", "300 työttömyyspäivää".
 _TYP_PATTERNS = (
-    r"\b300\s*(päivä|pv|days?|dagar)",
-    r"\b(6|12|kuusi|kaksitoista|six|twelve|sex|tolv)\s*(kk|kuukau|months?|månad)",
-    r"\b(puoli|yksi|one)\s*(vuotta|year)",
+    r"\b300\s*[-–]?\s*\w*(päiv|pv\b|days?\b|dag)",
+    r"\b(6|12|kuusi|kuuden|kuutta|kaksitoista|kahdentoista|kahtatoista|six|twelve|sex|tolv)"
+    r"\s*[-–]?\s*(kk\b|kuuka|months?\b|månad)",
+    r"\b(puoli|puolen|yksi|yhden|yli|one|ett|halvt)\s*(vuo(si|den|tta)|years?\b|år\b)",
 )
 
 

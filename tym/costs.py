@@ -4,7 +4,8 @@ Each party bears its own staff. The other joint costs (``CostItem``), less what 
 towards them, are split between the employment authorities and the county (counties): by default
 in proportion to the staff taking part (the staff table, counted as the agreement says: FTE or
 persons); with an agreed key, the county side takes its stated percent and the authorities the
-rest, split among several authorities by their staff, equally or by agreed percentages. Shares are
+rest. Under either, several authorities split their side by the key the agreement states (by their
+staff, equally or by agreed percentages), several counties by their staff. Shares are
 rounded to the cent by the largest remainder, so the euros always add up to the total exactly.
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Party
 from regions.models import Organisation
 from tym.models import AuthorityShare, CostItem, StaffRow, TymAgreement
+from yhdyspinta.numbers import format_decimal
 
 AUTHORITY, COUNTY, KELA = (
     Organisation.Kind.EMPLOYMENT_AUTHORITY,
@@ -41,6 +43,10 @@ class CostSplit:
     split: Decimal  # what the authorities and the county split: total less Kela's part
     shares: list[Share] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Those of the problems that come of what a statutory check of its own names (cause -> problem):
+    # "parties" when no employment authority or no county is a party, "staff" when the staff the
+    # split follows are not entered. The shares' check leaves them to those checks.
+    wanting: dict[str, str] = field(default_factory=dict)
 
     @property
     def adds_up(self) -> bool:
@@ -84,6 +90,7 @@ def cost_split(
     total = sum((item.annual_amount for item in items), Decimal("0.00"))
     kela = Decimal("0.00")
     problems: list[str] = []
+    wanting: dict[str, str] = {}
     if terms.kela_participation == TymAgreement.KelaParticipation.CONTRIBUTION:
         kela = terms.kela_contribution or Decimal("0.00")
         if kela > total:
@@ -96,67 +103,87 @@ def cost_split(
     authorities = [p for p in parties if p.organisation.kind == AUTHORITY]
     counties = [p for p in parties if p.organisation.kind == COUNTY]
     if not authorities or not counties:
-        problems.append(
-            _("The joint costs are split between the employment authorities and the county: both must be parties.")
+        message = _(
+            "The joint costs are split between the employment authorities and the county: both must be parties."
         )
-        return CostSplit(total=total, kela=kela, split=rest, problems=problems)
+        problems.append(message)
+        wanting["parties"] = message
+        return CostSplit(total=total, kela=kela, split=rest, problems=problems, wanting=wanting)
 
     def staff_weights(group: list[Party]) -> dict[int, Fraction]:
         return {p.pk: Fraction(staff_of.get(p.pk, Decimal(0))) for p in group}
 
-    weights: dict[int, Fraction] | None
+    def equally(group: list[Party]) -> dict[int, Fraction]:
+        return {p.pk: Fraction(1, len(group)) for p in group}
+
+    def want(cause: str, message: str) -> None:
+        problems.append(message)
+        wanting[cause] = message
+
     Key, Split = TymAgreement.CostKey, TymAgreement.AuthoritySplit
+    # First the county side's part of the split (the authorities bear the rest) ...
+    county_side: Fraction | None = None
     if terms.cost_key == Key.STAFF:
-        weights = _by(staff_weights([*authorities, *counties]))
-        if weights is None:
-            problems.append(
+        authority_staff = sum(staff_weights(authorities).values(), Fraction(0))
+        county_staff = sum(staff_weights(counties).values(), Fraction(0))
+        if authority_staff + county_staff:
+            county_side = county_staff / (authority_staff + county_staff)
+        else:
+            want(
+                "staff",
                 _(
                     "The default split follows the staff, and the employment authorities and the county "
                     "have no staff entered."
-                )
+                ),
             )
     else:
         if terms.cost_key == Key.CUSTOM and not (terms.cost_key_name.strip() and terms.cost_key_basis.strip()):
             problems.append(_("An agreed key of its own needs its name and its basis."))
         if terms.county_percent is None:
             problems.append(_("Give the county's share of the joint costs in percent."))
-            weights = None
         else:
             county_side = Fraction(terms.county_percent) / 100
-            # Several counties share the county side by their staff, or equally when none is entered.
-            among_counties = _by(staff_weights(counties)) or {p.pk: Fraction(1, len(counties)) for p in counties}
-            if len(authorities) == 1:
-                among_authorities = {authorities[0].pk: Fraction(1)}
-            elif terms.authority_split == Split.STAFF:
-                among_authorities = _by(staff_weights(authorities))
-                if among_authorities is None:
-                    problems.append(
-                        _("The employment authorities' share follows their staff, and they have none entered.")
-                    )
-            elif terms.authority_split == Split.EQUAL:
-                among_authorities = {p.pk: Fraction(1, len(authorities)) for p in authorities}
-            else:
-                given = {s.party_id: Fraction(s.percent) for s in authority_shares}
-                missing = [p.official_name for p in authorities if p.pk not in given]
-                if missing:
-                    problems.append(
-                        _("Give the share of every employment authority: %(names)s.") % {"names": ", ".join(missing)}
-                    )
-                    among_authorities = None
-                elif sum(given[p.pk] for p in authorities) != 100:
-                    problems.append(
-                        _("The employment authorities' shares add up to %(sum)s %%, not 100 %%.")
-                        % {"sum": f"{sum(given[p.pk] for p in authorities):.2f}".replace(".", ",")}
-                    )
-                    among_authorities = None
-                else:
-                    among_authorities = {p.pk: given[p.pk] / 100 for p in authorities}
-            weights = None
-            if among_authorities is not None:
-                weights = {key: w * (1 - county_side) for key, w in among_authorities.items()}
-                weights.update({key: w * county_side for key, w in among_counties.items()})
+    # ... then each side among its parties: several counties by their staff, or equally when none
+    # is entered; several authorities by the key the agreement states, whatever the key between the
+    # sides (the law says nothing of it: 381/2023 §10 is about the authorities and the county).
+    among_counties = _by(staff_weights(counties)) or equally(counties)
+    among_authorities: dict[int, Fraction] | None
+    if len(authorities) == 1:
+        among_authorities = {authorities[0].pk: Fraction(1)}
+    elif terms.authority_split == Split.STAFF:
+        among_authorities = _by(staff_weights(authorities))
+        if among_authorities is None:
+            if county_side == 1:  # the authorities bear nothing: how they would split it is moot
+                among_authorities = equally(authorities)
+            elif "staff" not in wanting:
+                want(
+                    "staff",
+                    _("The employment authorities' share follows their staff, and they have none entered."),
+                )
+    elif terms.authority_split == Split.EQUAL:
+        among_authorities = equally(authorities)
+    else:
+        given = {s.party_id: s.percent for s in authority_shares}
+        missing = [p.official_name for p in authorities if p.pk not in given]
+        given_sum = sum((given.get(p.pk, Decimal(0)) for p in authorities), Decimal(0))
+        among_authorities = None
+        if missing:
+            problems.append(
+                _("Give the share of every employment authority: %(names)s.") % {"names": ", ".join(missing)}
+            )
+        elif given_sum != 100:
+            problems.append(
+                _("The employment authorities' shares add up to %(sum)s %%, not 100 %%.")
+                % {"sum": format_decimal(given_sum)}
+            )
+        else:
+            among_authorities = {p.pk: Fraction(given[p.pk]) / 100 for p in authorities}
+    weights: dict[int, Fraction] | None = None
+    if county_side is not None and among_authorities is not None:
+        weights = {key: w * (1 - county_side) for key, w in among_authorities.items()}
+        weights.update({key: w * county_side for key, w in among_counties.items()})
     if weights is None or problems:
-        return CostSplit(total=total, kela=kela, split=rest, problems=problems)
+        return CostSplit(total=total, kela=kela, split=rest, problems=problems, wanting=wanting)
     euros = _largest_remainder(weights, rest, CENT)
     percents = _largest_remainder(weights, Decimal(100), CENT)
     shares = [
