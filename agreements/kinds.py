@@ -39,6 +39,9 @@ class Part:
     template: str
     context: Callable[["Agreement"], dict]
     text_too: bool = True  # whether the section also has text of its own, edited as any section's
+    # Whether the section's body may be cached: not when the part shows what changes outside the
+    # agreement's own rows (its change stamp does not see them) or with the day.
+    cacheable: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,12 @@ class AgreementKind:
 
     def part(self, section_kind: str) -> Part | None:
         return next((p for p in self.parts if p.section_kind == section_kind), None)
+
+    def section_cacheable(self, key: str) -> bool:
+        """Whether the body of the section numbered ``key`` (as the template made it) may be cached."""
+        template = self.section(key)
+        part = self.part(template.kind) if template else None
+        return part is None or part.cacheable
 
 
 _KINDS: dict[str, AgreementKind] = {}

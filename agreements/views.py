@@ -194,9 +194,12 @@ def _section_page(
         }
 
     # Everything the body shows follows from the agreement's state and these permissions; a refused
-    # save shows what was sent, so it is never cached.
+    # save shows what was sent, and some kinds' parts show rows outside the agreement: never cached.
+    cacheable = not refused and kinds.of(agreement).section_cacheable(key)
     cache_key = (
-        None if refused else _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page)
+        _state_key(agreement, "section", key, can_edit, can_comment, listed_parties, comment_page)
+        if cacheable
+        else None
     )
     body = render_fragment(request, "agreements/_section_body.html", cache_key, context)
     return render(

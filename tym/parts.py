@@ -80,7 +80,8 @@ def _terms_context(agreement: Agreement) -> dict:
 
 
 PARTS = (
-    Part("tym_group", _("Steering group"), "tym/parts/_group.html", _group_context),
+    # The group's members change on the group's rows, not the agreement's, and are shown on a day.
+    Part("tym_group", _("Steering group"), "tym/parts/_group.html", _group_context, cacheable=False),
     Part("tym_service", _("How the service is arranged"), "tym/parts/_service.html", _terms_context),
     Part("tym_staff", _("Staff per party"), "tym/parts/_staff.html", _terms_context),
     Part("tym_review", _("Yearly staffing review"), "tym/parts/_review.html", _terms_context),

@@ -140,3 +140,27 @@ def test_a_tym_agreement_is_decided_by_the_bodies_the_law_names(agreement, who):
     assert set(excinfo.value.message_dict) == {"body"}
     decision = decisions.decision_record(party=authority, by=who["drafter"], body=Decision.Body.COMMITTEE, **fields)
     assert decision.is_approval
+
+
+def test_the_group_section_shows_a_member_named_after_it_was_last_read(agreement, who, client):
+    from django.urls import reverse
+
+    from regions.models import Organisation
+    from tym import services
+
+    client.force_login(who["drafter"])
+    url = reverse("agreements:section", args=[agreement.pk, "3"])
+    assert "Pekka Puheenjohtaja" in client.get(url).content.decode()
+    group = agreement.tym.group
+    services.group_member_add(
+        group=group,
+        organisation=Organisation.objects.get(kind=Organisation.Kind.KELA),
+        role="member",
+        person_name="Uusi Jäsen",
+        title="Asiantuntija",
+        deputy_name="Uusi Varajäsen",
+        deputy_title="Asiantuntija",
+        valid_from=group.term_start,
+        by=who["coordinator"],
+    )
+    assert "Uusi Jäsen" in client.get(url).content.decode()
