@@ -89,6 +89,12 @@ def format_decimal(value: Decimal | int) -> str:
     return formats.number_format(value, use_l10n=True, force_grouping=False)
 
 
+def format_money(value: Decimal | int) -> str:
+    """A sum of euros to the cent, grouped in thousands as the language does: ``12 000,50`` in
+    Finnish and Swedish (a no-break space), ``12,000.50`` in English. For reading, not for forms."""
+    return formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def ambiguous_readings(text: str) -> dict[str, str]:
     """For the message on an ambiguous number: how to write it as a whole number or as a decimal."""
     stripped = text.strip()

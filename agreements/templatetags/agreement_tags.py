@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from yhdyspinta.numbers import format_decimal
+from yhdyspinta.numbers import format_decimal, format_money
 
 register = template.Library()
 
@@ -13,3 +13,11 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format_decimal(value)
+
+
+@register.filter
+def money(value: Decimal | None) -> str:
+    """Euros to the cent with thousands grouped, in the active language's format (12 000,50 in Finnish)."""
+    if value is None:
+        return ""
+    return format_money(value)
