@@ -15,6 +15,7 @@ from agreements.models import Agreement, Approval
 from agreements.permissions import can_edit_agreement, can_run_workflow
 from agreements.services import workflow
 from agreements.services.approvals import approval_record
+from agreements.services.editions import edition_start
 from regions.models import EmploymentArea
 from tests.conftest import make_user
 from tests.tym.builders import complete, group_with_members, people, tym_agreement
@@ -38,10 +39,14 @@ def without_import_event(bundle: dict) -> dict:
     return bundle
 
 
-def import_(bundle: dict, tmp_path) -> Agreement:
+def write(bundle: dict, tmp_path):
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
-    call_command("import_agreement", str(path), stdout=io.StringIO())
+    return path
+
+
+def import_(bundle: dict, tmp_path) -> Agreement:
+    call_command("import_agreement", str(write(bundle, tmp_path)), stdout=io.StringIO())
     return Agreement.objects.get(kind="tym")
 
 
@@ -213,3 +218,25 @@ def test_a_tym_bundle_without_its_terms_is_refused(areas, settings, tmp_path):
 
     with pytest.raises(CommandError, match=re.escape("editions[0].terms: a TYM agreement's terms and group")):
         import_(bundle, tmp_path)
+
+
+def frozen_then_a_new_edition(who) -> Agreement:
+    frozen = frozen_after_a_return(who)
+    new = edition_start(agreement=frozen, by=who["drafter"], reason="Henkilöstötarve kasvaa")
+    StaffRow.objects.filter(agreement=new).update(amount=Decimal("4.00"))
+    return new
+
+
+def test_a_series_of_editions_restores_into_one_group(areas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    bundle = exported_then_rolled_back(frozen_then_a_new_edition)
+    one, two = bundle["editions"]
+    assert one["terms"]["group"] == two["terms"]["group"]
+    assert {row["amount"] for row in two["terms"]["staff"]} == {"4.00"}
+
+    call_command("import_agreement", str(write(bundle, tmp_path)), stdout=io.StringIO())
+
+    first, second = Agreement.objects.order_by("edition")
+    assert (first.status, second.status, second.previous_edition) == (S.NEGOTIATED, S.DRAFT, first)
+    assert SteeringGroup.objects.get() == first.tym.group == second.tym.group
+    assert without_import_event(export(second)) == bundle
