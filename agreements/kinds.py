@@ -95,10 +95,12 @@ class AgreementKind:
     text_models: tuple[str, ...] = ()
     # Copies the kind's terms from a frozen edition to its new draft; parties map old id -> new Party.
     copy_edition: Callable[["Agreement", "Agreement", dict[int, "Party"]], None] | None = None
-    # The kind's terms in the agreement bundle: export(agreement, party_ref) -> data;
-    # import(agreement, data, parties, at) writes them (parties: ref -> Party; at names the place).
-    bundle_export: Callable[["Agreement", Callable[["Party"], str]], Any] | None = None
-    bundle_import: Callable[["Agreement", Any, dict[str, "Party"], str], None] | None = None
+    # The kind's terms in the agreement bundle (each edition's "terms"): export(agreement, party_ref)
+    # -> JSON data, parties by their bundle ref; import(agreement, data, parties, at) writes them into
+    # the draft being imported, before its organisers are granted (parties: ref -> Party; at names
+    # the place for a ``BundleError``; data is None from a bundle without them).
+    bundle_export: Callable[["Agreement", Callable[["Party"], int]], Any] | None = None
+    bundle_import: Callable[["Agreement", Any, dict[int, "Party"], str], None] | None = None
     # The bodies that decide it (``Decision.Body`` values); empty: any body.
     decision_bodies: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)

@@ -23,7 +23,16 @@ def run_demo() -> str:
 def test_demo_creates_the_demo_users_and_prints_their_logins(areas):
     output = run_demo()
 
-    for username in ("tampere", "nokia", "pirkanmaa", "tampereen-seutu", "kela", "admin"):
+    for username in (
+        "tampere",
+        "nokia",
+        "pirkanmaa",
+        "tampereen-seutu",
+        "kela",
+        "paijat-hame",
+        "lahti-tyollisyys",
+        "admin",
+    ):
         assert username in output
         request = RequestFactory().post("/login/")
         assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None
@@ -38,6 +47,8 @@ def test_demo_creates_the_demo_users_and_prints_their_logins(areas):
         ("pirkanmaa", "Pirkanmaan hyvinvointialue", "coordinator"),
         ("tampereen-seutu", "Tampereen seutu", "official"),
         ("kela", "Kansaneläkelaitos (Kela)", "official"),
+        ("paijat-hame", "Päijät-Hämeen hyvinvointialue", "coordinator"),
+        ("lahti-tyollisyys", "Lahti", "official"),
     }
     assert User.objects.get(username="admin").is_superuser
 
@@ -117,3 +128,62 @@ def _today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_demo_has_pirkanmaas_tym_groups_with_deputies_and_an_agreement_awaiting_the_county(areas, client):
+    from agreements import approvals, kinds, permissions
+    from agreements.models import Agreement
+    from tym.demo import TAMPERE_TITLE
+    from tym.models import GroupMember, SteeringGroup
+
+    run_demo()
+    run_demo()
+
+    groups = {g.name: g for g in SteeringGroup.objects.filter(county__code="08").prefetch_related("employment_areas")}
+    assert {name: [a.code for a in g.employment_areas.all()] for name, g in groups.items()} == {
+        "Tampereen seutu": ["39"],
+        "Läntinen Pirkanmaa": ["21"],
+        "Eteläinen Keski-Suomi": ["06"],  # the employment area of Pirkanmaa and Keski-Suomi
+    }
+    for group in groups.values():
+        members = list(group.members.select_related("organisation"))
+        assert {(m.role, m.organisation.kind) for m in members} == {
+            (GroupMember.Role.CHAIR, "employment_authority"),
+            (GroupMember.Role.VICE_CHAIR, "county"),
+            (GroupMember.Role.MEMBER, "kela"),
+        }
+        assert all(m.deputy_name and m.deputy_title for m in members)
+
+    agreement = Agreement.objects.get(title=TAMPERE_TITLE)
+    assert agreement.status == Agreement.Status.SUBMITTED and agreement.tym.group == groups["Tampereen seutu"]
+    assert [c.key for c in kinds.checks_of(agreement) if not c.ok] == []
+    assert approvals.current_step(agreement).key == "county"
+    staffed = {row.party.organisation.kind for row in agreement.tym_staff.select_related("party__organisation")}
+    assert staffed == {"employment_authority", "county", "kela"}
+    assert agreement.tym.cost_key == "staff" and agreement.tym.kela_participation == "own_staff"
+    coordinator = User.objects.get(username="pirkanmaa")
+    assert permissions.approval_party(coordinator, agreement, approvals.current_step(agreement)) is not None
+    client.force_login(coordinator)
+    assert client.get(f"/agreements/{agreement.pk}/").status_code == 200
+
+
+def test_demo_has_paijat_hames_tym_agreement_of_two_authorities_in_force(areas):
+    from agreements import decisions
+    from agreements.models import Agreement, Approval
+    from tym.demo import PAIJAT_HAME_TITLE
+
+    run_demo()
+    run_demo()
+
+    agreement = Agreement.objects.get(title=PAIJAT_HAME_TITLE)
+    assert agreement.status == Agreement.Status.IN_FORCE and agreement.in_force_from is not None
+    assert sorted(a.code for a in agreement.tym.group.employment_areas.all()) == ["19", "31"]  # Lahti, Päijät-Häme
+    kinds_ = sorted(p.organisation.kind for p in agreement.parties.select_related("organisation"))
+    assert kinds_ == ["county", "employment_authority", "employment_authority", "kela"]
+    assert list(agreement.approvals.values_list("step", "outcome")) == [
+        ("county", Approval.Outcome.APPROVED),
+        ("kela", Approval.Outcome.APPROVED),
+    ]
+    newest = decisions.newest_decisions(agreement)
+    assert all(newest[p.pk].is_approval for p in agreement.parties.all())
+    assert all(p.signatories.get().signature is not None for p in agreement.parties.all())

@@ -350,6 +350,14 @@ SITE = {
     "tym:member_add": Case(
         "get", lambda w, which: reverse("tym:member_add", args=[tym_group_pk(which)]), tym_writer_expect, objects=BOTH
     ),
+    # Starting a group's TYM agreement: an employment authority's people only, and no persona is one
+    # (tests/tym/test_start.py has the authority's official).
+    "tym:agreement_start": Case(
+        "get",
+        lambda w, which: reverse("tym:agreement_start", args=[tym_group_pk(which)]),
+        signed_in("403"),
+        objects=BOTH,
+    ),
 }
 
 

@@ -14,7 +14,7 @@ from agreements import kinds
 from agreements.models import Agreement, Decision
 from agreements.permissions import APPROVE, COMMENT, EDIT, PARTY_PERMISSIONS_BY_ROLE, VIEW
 from regions.models import Organisation
-from tym import parts
+from tym import bundle, editions, parts
 from tym.checks import statutory_checks
 from tym.template import SECTIONS
 from users.models import Role
@@ -64,5 +64,8 @@ TYM = kinds.AgreementKind(
         "tym.CostItem",
         "tym.AuthorityShare",
     ),
+    copy_edition=editions.copy_edition,
+    bundle_export=bundle.bundle_export,
+    bundle_import=bundle.bundle_import,
     decision_bodies=(Decision.Body.COMMITTEE, Decision.Body.REGIONAL_BOARD, Decision.Body.OFFICE_HOLDER),
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tym import views
+from tym import start_views, views
 
 app_name = "tym"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("county/<str:code>/groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("groups/<int:pk>/members/new/", views.member_add, name="member_add"),
+    # --- TYM agreements started from a group (tym.start_views) ---
+    path("groups/<int:pk>/agreements/new/", start_views.agreement_start, name="agreement_start"),
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regions.forms import DayForm
 from regions.models import EmploymentArea, WellbeingCounty
-from tym import permissions, selectors, services
+from tym import permissions, selectors, services, start_views
 from tym.forms import MemberForm, NegotiationForm, SteeringGroupForm
 from tym.models import SteeringGroup
 
@@ -64,6 +64,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "day": day,
             "item": selectors.group_on(group, day),
             "may_name": permissions.can_name_members(request.user, group),
+            # The group's TYM agreements (tym.start_views)
+            "agreements": start_views.group_agreements(request.user, group),
+            "may_start": permissions.can_start_tym_agreement(request.user, group),
         },
     )
 

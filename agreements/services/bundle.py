@@ -20,10 +20,11 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.dateparse import parse_datetime
 
-from agreements import canonical, permissions
+from agreements import canonical, kinds, permissions
 from agreements.models import (
     Agreement,
     Annex,
+    Approval,
     ChangeProposal,
     Comment,
     Decision,
@@ -55,6 +56,7 @@ TERMS_FIELDS = ("entry_rule", "entry_quorum", "notice_months", "review_due")
 WORKFLOW_FIELDS = (
     "status",
     "consultation_deadline",
+    "submitted_at",
     "frozen_at",
     "frozen_by",
     "text_sha256",
@@ -81,6 +83,7 @@ DECISION_FIELDS = (
 )
 PROPOSAL_FIELDS = ("description", "status", "resolved_by", "resolved_at", "resolution")
 SIGNATORY_FIELDS = ("name", "title", "authority", "user", "position")
+APPROVAL_FIELDS = ("step", "outcome", "comments", "decided_by", "decided_at")
 SIGNATURE_FIELDS = ("signed_at", "place", "text_sha256", "user", "second_factor", "outside", "signed_page_sha256")
 
 
@@ -321,6 +324,18 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
                 else {**_values(signature, SIGNATURE_FIELDS, who, ref), "signed_page": _file(signature.signed_page)},
             }
         )
+    # The approvals before freezing, oldest first; a return's discussion by its comment's ref.
+    approvals = [
+        {
+            **_values(a, APPROVAL_FIELDS, who, ref),
+            "party": ref.get(a.party_id),
+            "thread": comment_ref.get(a.thread_id),
+        }
+        for a in agreement.approvals.select_related("decided_by").order_by("decided_at", "pk")
+    ]
+    kind = kinds.of(agreement)
+    # The kind's structured terms, written by the kind (None for a kind without them).
+    terms = kind.bundle_export(agreement, lambda party: ref[party.pk]) if kind.bundle_export else None
     previous = agreement.previous_edition
     return {
         "agreement": {
@@ -357,10 +372,12 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
         "events": events,
         "decisions": decisions,
         "signatories": signatories,
+        "approvals": approvals,
+        "terms": terms,
     }
 
 
-def _find_organisation(key: dict[str, str], where: str) -> Organisation:
+def find_organisation(key: dict[str, str], where: str) -> Organisation:
     kind = key.get("kind")
     lookups = {
         Organisation.Kind.MUNICIPALITY: "municipality__code",
@@ -379,7 +396,7 @@ def _find_organisation(key: dict[str, str], where: str) -> Organisation:
     return found
 
 
-def _valid(instance, where: str, exclude: tuple[str, ...] = ()):
+def save_valid(instance, where: str, exclude: tuple[str, ...] = ()):
     """Saves an object only after the model's own validation (choices, validators, constraints).
 
     Times the bundle gives for auto_now(_add) fields, which the insert replaces, are put back.
@@ -508,6 +525,8 @@ def _from_version_1(bundle: dict[str, Any]) -> dict[str, Any]:
         **{key: bundle[key] for key in ("parties", "sections", "goals", "forums", "annexes", "events")},
         "decisions": [],
         "signatories": [],
+        "approvals": [],
+        "terms": None,
     }
     return {"format": FORMAT, "version": VERSION, "edition": 1, "editions": [edition], "users": bundle["users"]}
 
@@ -546,7 +565,7 @@ def _import(bundle: dict[str, Any], reader: _Reader) -> Agreement:
         if number not in editions or number <= proposal.decision.party.agreement.edition:
             raise BundleError(f"{where}: new_edition {number} is not a later edition in the bundle")
         proposal.new_edition = editions[number]
-        _valid(proposal, where)
+        save_valid(proposal, where)
 
     for agreement in editions.values():
         Event.objects.create(agreement=agreement, kind=Event.Kind.IMPORTED, subject=agreement.title)
@@ -581,8 +600,9 @@ def _import_edition(
     that the caller writes last."""
     reader.at = f"{where}.agreement"
     reader.parties = {}
-    meta = bundle["agreement"]
-    county = _find_organisation({"kind": "county", "code": meta["county"]}, reader.at).wellbeingcounty
+    # Written since the approval before freezing came (still version 2): absent from earlier bundles.
+    meta = {"submitted_at": None, **bundle["agreement"]}
+    county = find_organisation({"kind": "county", "code": meta["county"]}, reader.at).wellbeingcounty
     previous = meta["previous_edition"]
     if previous is not None and previous not in editions:
         raise BundleError(f"{reader.at}: previous_edition {previous!r} is not an earlier edition in the bundle")
@@ -617,8 +637,8 @@ def _import_edition(
 
     for n, data in enumerate(bundle["parties"]):
         reader.at = f"{where}.parties[{n}]"
-        organisation = _find_organisation(data["organisation"], reader.at)
-        party = _valid(
+        organisation = find_organisation(data["organisation"], reader.at)
+        party = save_valid(
             Party(
                 agreement=agreement,
                 organisation=organisation,
@@ -630,13 +650,22 @@ def _import_edition(
         )
         reader.parties[data["ref"]] = party
         permissions.party_grant(agreement=agreement, organisation=organisation)
+    # The kind's structured terms, written by the kind before the organisers are granted (its rule
+    # for them may read the terms: a kind's group). Optional: none for a kind without them.
+    reader.at = f"{where}.terms"
+    kind, terms = kinds.get(agreement.kind), bundle.get("terms")
+    if kind.bundle_import is not None:
+        kind.bundle_import(agreement, terms, dict(reader.parties), reader.at)
+    elif terms is not None:
+        raise BundleError(f"{reader.at}: an agreement of kind {agreement.kind!r} has no structured terms")
     permissions.organiser_grant(agreement=agreement, county=county)
     reader.at = f"{where}.agreement"
     workflow["termination_notice_by"] = reader.party(meta["termination_notice_by"])
 
+    edition_comments: dict[int, Comment] = {}  # every section's, for the approvals' discussions
     for n, data in enumerate(bundle["sections"]):
         reader.at = f"{where}.sections[{n}]"
-        section = _valid(
+        section = save_valid(
             Section(
                 agreement=agreement,
                 key=data["key"],
@@ -654,7 +683,7 @@ def _import_edition(
         for m, v in enumerate(data["versions"]):
             reader.at = f"{where}.sections[{n}].versions[{m}]"
             versions.append(
-                _valid(
+                save_valid(
                     SectionVersion(
                         section=section,
                         number=v["number"],
@@ -675,10 +704,10 @@ def _import_edition(
             names=["created_at"],
             values=[{"created_at": v["created_at"]} for v in data["versions"]],
         )
-        comments: dict[int, Comment] = {}
+        comments: dict[int, Comment] = {}  # the section's, for the replies'
         for m, c in enumerate(data["comments"]):
             reader.at = f"{where}.sections[{n}].comments[{m}]"
-            comment = _valid(
+            comment = save_valid(
                 Comment(
                     section=section,
                     parent=comments.get(c["parent"]) if c["parent"] else None,
@@ -690,11 +719,11 @@ def _import_edition(
                 ),
                 reader.at,
             )
-            comments[c["ref"]] = comment
+            comments[c["ref"]] = edition_comments[c["ref"]] = comment
             _stamp(Comment, [comment], names=["created_at"], values=[{"created_at": c["created_at"]}])
     for n, data in enumerate(bundle["goals"]):
         reader.at = f"{where}.goals[{n}]"
-        goal = _valid(
+        goal = save_valid(
             Goal(
                 agreement=agreement,
                 title=data["title"],
@@ -707,7 +736,7 @@ def _import_edition(
         goal.responsible_parties.set([reader.party(r) for r in data["responsible_parties"]])
         for m, item in enumerate(data["measures"]):
             reader.at = f"{where}.goals[{n}].measures[{m}]"
-            measure = _valid(
+            measure = save_valid(
                 Measure(
                     goal=goal,
                     description=item["description"],
@@ -721,10 +750,10 @@ def _import_edition(
         for m, item in enumerate(data["indicators"]):
             reader.at = f"{where}.goals[{n}].indicators[{m}]"
             values = {name: item[name] for name in (*INDICATOR_FIELDS, "position")}
-            _valid(Indicator(goal=goal, **values), reader.at)
+            save_valid(Indicator(goal=goal, **values), reader.at)
     for n, data in enumerate(bundle["forums"]):
         reader.at = f"{where}.forums[{n}]"
-        forum = _valid(
+        forum = save_valid(
             Forum(
                 agreement=agreement,
                 name=data["name"],
@@ -737,7 +766,7 @@ def _import_edition(
         )
         for m, seat in enumerate(data["seats"]):
             reader.at = f"{where}.forums[{n}].seats[{m}]"
-            _valid(ForumSeat(forum=forum, party=reader.party(seat["party"]), seats=seat["seats"]), reader.at)
+            save_valid(ForumSeat(forum=forum, party=reader.party(seat["party"]), seats=seat["seats"]), reader.at)
     for n, data in enumerate(bundle["annexes"]):
         reader.at = f"{where}.annexes[{n}]"
         annex = Annex(
@@ -749,17 +778,17 @@ def _import_edition(
             uploaded_at=reader.date(data["uploaded_at"], "uploaded_at", with_time=True),
         )
         annex.size = reader.store(annex.file, data)
-        _valid(annex, reader.at)
+        save_valid(annex, reader.at)
     for n, data in enumerate(bundle["decisions"]):
         reader.at = f"{where}.decisions[{n}]"
         decision = Decision(party=reader.party(data["party"]), **reader.fields(Decision, data, DECISION_FIELDS))
         if data["minutes_file"] is not None:
             reader.at = f"{where}.decisions[{n}].minutes_file"
             reader.store(decision.minutes_file, data["minutes_file"])
-        _valid(decision, f"{where}.decisions[{n}]")
+        save_valid(decision, f"{where}.decisions[{n}]")
         if data["change_proposal"] is not None:
             reader.at = f"{where}.decisions[{n}].change_proposal"
-            proposal = _valid(
+            proposal = save_valid(
                 ChangeProposal(
                     decision=decision, **reader.fields(ChangeProposal, data["change_proposal"], PROPOSAL_FIELDS)
                 ),
@@ -769,7 +798,7 @@ def _import_edition(
                 proposals.append((reader.at, proposal, data["change_proposal"]["new_edition"]))
     for n, data in enumerate(bundle["signatories"]):
         reader.at = f"{where}.signatories[{n}]"
-        signatory = _valid(
+        signatory = save_valid(
             Signatory(party=reader.party(data["party"]), **reader.fields(Signatory, data, SIGNATORY_FIELDS)), reader.at
         )
         if data["signature"] is not None:
@@ -780,12 +809,26 @@ def _import_edition(
                 if page["sha256"] != signature.signed_page_sha256:
                     raise BundleError(f"{reader.at}: the signed page is not the one signed_page_sha256 names")
                 reader.store(signature.signed_page, page)
-            _valid(signature, reader.at)
+            save_valid(signature, reader.at)
+    for n, data in enumerate(bundle.get("approvals", [])):
+        reader.at = f"{where}.approvals[{n}]"
+        thread = data["thread"]
+        if thread is not None and thread not in edition_comments:
+            raise BundleError(f"{reader.at}: thread {thread!r} is not a comment of this edition")
+        save_valid(
+            Approval(
+                agreement=agreement,
+                party=reader.party(data["party"]),
+                thread=edition_comments.get(thread),
+                **reader.fields(Approval, data, APPROVAL_FIELDS),
+            ),
+            reader.at,
+        )
     events = []
     for n, e in enumerate(bundle["events"]):
         reader.at = f"{where}.events[{n}]"
         events.append(
-            _valid(
+            save_valid(
                 Event(agreement=agreement, kind=e["kind"], actor=reader.user(e["actor"]), subject=e["subject"]),
                 reader.at,
             )

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import permissions
+from agreements import kinds, permissions
 from agreements.models import (
     Agreement,
     Annex,
@@ -48,8 +48,8 @@ def edition_refusal(agreement: Agreement) -> str | None:
     return None
 
 
-def _copy_text(source: Agreement, target: Agreement, by: User) -> None:
-    """The frozen text of ``source`` into ``target``, in its order; parties map to their copies."""
+def _copy_parties(source: Agreement, target: Agreement) -> dict[int, Party]:
+    """The parties of ``source`` copied to ``target``: old party id -> its copy."""
     parties = {}
     for party in source.parties.select_related("organisation").order_by("position", "pk"):
         parties[party.pk] = Party.objects.create(
@@ -59,8 +59,11 @@ def _copy_text(source: Agreement, target: Agreement, by: User) -> None:
             business_id=party.business_id,
             position=party.position,
         )
-    for party in parties.values():
-        permissions.party_grant(agreement=target, organisation=party.organisation)
+    return parties
+
+
+def _copy_text(source: Agreement, target: Agreement, by: User, parties: dict[int, Party]) -> None:
+    """The frozen text of ``source`` into ``target``, in its order; parties map to their copies."""
     sections = Section.objects.bulk_create(
         Section(
             agreement=target,
@@ -131,9 +134,10 @@ def edition_start(
 ) -> Agreement:
     """Starts the next edition of a frozen ``agreement`` (negotiated or later, not ended, not
     already followed by one): a new draft with the same county, kind, terms and parties (their
-    permissions granted), and the frozen text copied. From a change proposal the coordinator applies
-    the change in the draft and freezes it straight away (draft → negotiated), so the new edition
-    goes back to decision. Returns the new edition.
+    permissions granted), the kind's structured terms (``AgreementKind.copy_edition``, before the
+    permissions, which a kind's rules may read from them) and the frozen text copied. From a change
+    proposal the coordinator applies the change in the draft and freezes it straight away (draft →
+    negotiated), so the new edition goes back to decision. Returns the new edition.
     """
     agreement = _locked_agreement(agreement, by, permissions.can_start_edition)
     reason = reason.strip()
@@ -151,8 +155,15 @@ def edition_start(
     )
     new.full_clean()
     new.save()
+    parties = _copy_parties(agreement, new)
+    # The kind's terms first: its rules for organisers and parties may read them (a kind's group).
+    copy_terms = kinds.of(new).copy_edition
+    if copy_terms is not None:
+        copy_terms(agreement, new, parties)
     permissions.organiser_grant(agreement=new, county=new.county)
-    _copy_text(agreement, new, by)
+    for party in parties.values():
+        permissions.party_grant(agreement=new, organisation=party.organisation)
+    _copy_text(agreement, new, by, parties)
     why = reason or (change_proposal.description if change_proposal else "")
     _event(
         new,

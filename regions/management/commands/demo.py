@@ -4,13 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agreements.demo import demo_agreement_ensure
 from agreements.demo_workflow import demo_in_decision_ensure, demo_in_force_ensure
+from tym.demo import demo_tym_ensure
 from users.services import demo_users_ensure
 
 
 class Command(BaseCommand):
     help = (
         "Loads the area data, creates the demo users and Pirkanmaa's demo agreements (a draft, one in "
-        "decision, one signed and in force), printing the logins. "
+        "decision, one signed and in force), Pirkanmaa's TYM steering groups with an agreement awaiting "
+        "approval and Päijät-Häme's TYM agreement in force, printing the logins. "
         "Safe to run again."
     )
 
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         agreement = demo_agreement_ensure()
         in_decision = demo_in_decision_ensure()
         in_force = demo_in_force_ensure()
+        # --- TYM (tym.demo): steering groups and TYM agreements, and the Päijät-Häme logins ---
+        tym_users, (tym_submitted, tym_in_force) = demo_tym_ensure()
+        users = [*users, *tym_users]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password}):"))
         for username, description in users:
@@ -29,3 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo agreement: /agreements/{agreement.pk}/ ({agreement.title})")
         self.stdout.write(f"In decision: /agreements/{in_decision.pk}/decisions/ ({in_decision.title})")
         self.stdout.write(f"In force, public: /register/{in_force.pk}/ ({in_force.title})")
+        self.stdout.write(f"TYM, awaiting approval: /agreements/{tym_submitted.pk}/ ({tym_submitted.title})")
+        self.stdout.write(f"TYM, in force: /agreements/{tym_in_force.pk}/ ({tym_in_force.title})")

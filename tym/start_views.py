@@ -1,0 +1,72 @@
+"""Starting a steering group's TYM agreement, and the group's agreements on its page.
+
+The page to start one is for ``permissions.can_start_tym_agreement`` (an official or coordinator
+of one of the group's employment authorities); the agreement is started by
+``terms.tym_agreement_start`` and the drafter goes on to its overview. The group's page lists the
+group's agreements that the reader may see (``agreements.permissions.visible_agreement_ids``).
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+from agreements.permissions import visible_agreement_ids
+from tym import permissions
+from tym.models import SteeringGroup, TymAgreement
+from tym.terms import tym_agreement_start
+from yhdyspinta.forms import DateField, Form
+
+
+class TymAgreementStartForm(Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    language = forms.ChoiceField(label=_("Language of the agreement"), choices=Agreement.Language.choices)
+    valid_from = DateField(label=_("Valid from"))
+    valid_until = DateField(
+        label=_("Valid until"), help_text=_("Within the group's term; by default its start (or today) to its end.")
+    )
+
+
+def group_agreements(user, group: SteeringGroup) -> list[Agreement]:
+    """The group's TYM agreements that ``user`` may see, newest edition last per series: one query."""
+    rows = (
+        TymAgreement.objects.filter(group=group, agreement__in=visible_agreement_ids(user))
+        .select_related("agreement")
+        .order_by("agreement__valid_from", "agreement__series_id", "agreement__edition", "agreement__pk")
+    )
+    return [row.agreement for row in rows]
+
+
+def _term_default(group: SteeringGroup) -> tuple[datetime.date, datetime.date]:
+    return max(group.term_start, timezone.localdate()), group.term_end - datetime.timedelta(days=1)
+
+
+@login_required
+def agreement_start(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(SteeringGroup.objects.select_related("county", "lead_authority"), pk=pk)
+    if not permissions.can_start_tym_agreement(request.user, group):
+        raise PermissionDenied
+    valid_from, valid_until = _term_default(group)
+    form = TymAgreementStartForm(
+        request.POST or None,
+        initial={
+            "title": _("TYM agreement of %(group)s") % {"group": group.name},
+            "language": Agreement.Language.FINNISH,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = tym_agreement_start(group=group, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("agreements:detail", agreement.pk)
+    return render(request, "tym/agreement_start.html", {"group": group, "form": form})
