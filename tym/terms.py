@@ -91,15 +91,10 @@ from regions.models import Municipality  # noqa: E402
 from regions.selectors import county_municipalities_on  # noqa: E402
 from tym.checks import check_day  # noqa: E402
 from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow  # noqa: E402
+from tym.template import SECTIONS  # noqa: E402
 
-# The section of the TYM template whose structured part each kind of row belongs to.
-SECTION_OF = {
-    "tym_service": "4",
-    "tym_staff": "5",
-    "tym_review": "6",
-    "tym_costs": "7",
-    "tym_kela": "8",
-}
+# The section of the TYM template that shows each structured part ("tym_staff" → "5").
+SECTION_OF = {section.kind: section.key for section in SECTIONS if section.kind.startswith("tym_")}
 
 
 def _locked(agreement: Agreement, by: User) -> tuple[Agreement, TymAgreement]:
