@@ -143,10 +143,12 @@ def cost_split(
                         _("Give the share of every employment authority: %(names)s.") % {"names": ", ".join(missing)}
                     )
                     among_authorities = None
-                elif sum(given[p.pk] for p in authorities) != 100:
+                elif (given_sum := sum(given[p.pk] for p in authorities)) != 100:
+                    # A Fraction takes no format spec before Python 3.12: shown through Decimal.
+                    shown = Decimal(given_sum.numerator) / Decimal(given_sum.denominator)
                     problems.append(
                         _("The employment authorities' shares add up to %(sum)s %%, not 100 %%.")
-                        % {"sum": f"{sum(given[p.pk] for p in authorities):.2f}".replace(".", ",")}
+                        % {"sum": f"{shown:.2f}".replace(".", ",")}
                     )
                     among_authorities = None
                 else:

@@ -465,3 +465,35 @@ def test_the_typ_thresholds_are_warned_of_and_need_based_criteria_are_not(client
         url, {"service-client_criteria": "Monialaisen tuen tarve (381/2023 3 §)", "service-client_process": "P"}
     )
     assert "data-typ-warning" not in client.get(section_url(agreement, "4")).content.decode()
+
+
+def test_the_cost_key_is_agreed_through_its_form_and_the_costs_show_each_partys_share(client, who):
+    group = group_with_members(who["coordinator"], areas=("39", "21"), name="Pirkanmaan TYM")
+    agreement = complete(tym_agreement(group, who["drafter"]))
+    first, second = agreement.parties.filter(organisation__kind="employment_authority").order_by("position")
+    client.force_login(who["drafter"])
+    url = reverse("tym:cost_key_edit", args=[agreement.pk])
+    form = client.get(url).content.decode()
+    assert f'name="key-share_{first.pk}"' in form and f'name="key-share_{second.pk}"' in form
+    values = {
+        "key-cost_key": "fixed",
+        "key-county_percent": "40,5",
+        "key-authority_split": "fixed",
+        f"key-share_{first.pk}": "60",
+        f"key-share_{second.pk}": "30",  # 90 %: saved as typed, and the page says it does not add up
+    }
+    assert client.post(url, values).status_code == 302
+    assert TymAgreement.objects.get(agreement=agreement).county_percent == Decimal("40.5")
+    page = client.get(section_url(agreement, "7")).content.decode()
+    assert "data-split-problems" in page and "data-cost-split" not in page
+    assert "90,00 %" in page  # the shares' sum, in the problem shown
+
+    assert client.post(url, {**values, f"key-share_{second.pk}": "40"}).status_code == 302
+    page = client.get(section_url(agreement, "7")).content.decode()
+    assert "data-split-problems" not in page
+    # 15 000 € a year: the county 40,5 % = 6 075 €, the first authority 60 % of the rest = 5 355 €.
+    split = re.search(r"<table class=\"table\" data-cost-split>.*?</table>", page, re.S).group(0)
+    assert "6075,00" in split.replace("\xa0", "").replace(" ", "") and "5355,00" in split.replace("\xa0", "").replace(
+        " ", ""
+    )
+    assert "40,50" in split
