@@ -84,6 +84,7 @@ class World:
     sessions: dict[str, str]  # persona → session key of a real login
     agreements: dict[str, Agreement]
     admin_objects: dict[str, Model] = field(default_factory=dict)  # "app_label.model_name" → an instance
+    tym: dict[str, Agreement] = field(default_factory=dict)  # side → its group's TYM agreement
 
     def client(self, persona: str | None, **kwargs) -> Client:
         client = Client(**kwargs)
@@ -128,7 +129,7 @@ def build_world() -> World:
     two_factor_device_create(user=make_user("device-owner"))
     Group.objects.create(name="Plain group")
     tym_groups_build()
-    world = World(users=users, sessions=sessions, agreements=agreements)
+    world = World(users=users, sessions=sessions, agreements=agreements, tym=tym_agreements_build())
     for model in admin.site._registry:
         instance = model._default_manager.order_by("-pk").first()
         if instance is not None:
@@ -148,6 +149,29 @@ def tym_groups_build() -> None:
             term_end=datetime.date(2030, 1, 1),
         )
         group.employment_areas.add(area)
+
+
+def tym_agreements_build() -> dict[str, Agreement]:
+    """Each side's group's TYM agreement, started by an official of its employment authority (no
+    persona: the personas are municipal people and Pirkanmaa's coordinator, who reads but does not
+    edit it), with a service location, a staff row and a joint cost to address."""
+    from decimal import Decimal
+
+    from tym import terms
+
+    built = {}
+    for which in BOTH:
+        group = SteeringGroup.objects.get(county__code=COUNTY[which])
+        drafter = make_user(f"tym-drafter-{which}", group.lead_authority)
+        agreement = terms.tym_agreement_start(group=group, by=drafter, title=f"TYM-sopimus {group.name}")
+        agreement.location = terms.service_location_save(agreement=agreement, by=drafter, name="Palvelupiste")
+        authority = agreement.parties.get(organisation=group.lead_authority)
+        agreement.staff_row = terms.staff_row_save(
+            agreement=agreement, by=drafter, party=authority, title="Ohjaaja", amount=Decimal("1.5")
+        )
+        agreement.cost = terms.cost_item_save(agreement=agreement, by=drafter, name="Tilat", annual_amount=Decimal(1))
+        built[which] = agreement
+    return built
 
 
 def tym_group_pk(which: str) -> int:
@@ -244,6 +268,29 @@ def audit_expect(world, persona, which):
     if level == agreements_matrix.NONE:
         return "404"
     return "200" if level >= agreements_matrix.MANAGE else "403"
+
+
+def tym_terms_expect(ok: str) -> Expect:
+    """A TYM agreement's terms: edited by its drafters and the portal admin; Carol, Pirkanmaa's
+    coordinator, reads her county's (403) and does not see the other county's (404), nor does anyone
+    who is no party's."""
+
+    def expect(world, persona, which):
+        if persona is None:
+            return LOGIN
+        if persona == "admin_user":
+            return ok
+        return "403" if (persona, which) == ("carol", OWN) else "404"
+
+    return expect
+
+
+def tym_terms_case(name: str, row: Callable[[Agreement], Model] | None = None, method: str = "get") -> Case:
+    def url(world, which):
+        agreement = world.tym[which]
+        return reverse(name, args=[agreement.pk, *([row(agreement).pk] if row else [])])
+
+    return Case(method, url, tym_terms_expect(REDIRECT if method == "post" else "200"), objects=BOTH)
 
 
 def tym_writer_expect(world, persona, which):
@@ -358,6 +405,21 @@ SITE = {
         signed_in("403"),
         objects=BOTH,
     ),
+    # A TYM agreement's terms (tym.agreement_views): each form's page, and the removals.
+    "tym:location_add": tym_terms_case("tym:location_add"),
+    "tym:location_edit": tym_terms_case("tym:location_edit", lambda a: a.location),
+    "tym:location_delete": tym_terms_case("tym:location_delete", lambda a: a.location, "post"),
+    "tym:service_edit": tym_terms_case("tym:service_edit"),
+    "tym:staff_basis_edit": tym_terms_case("tym:staff_basis_edit"),
+    "tym:staff_add": tym_terms_case("tym:staff_add"),
+    "tym:staff_edit": tym_terms_case("tym:staff_edit", lambda a: a.staff_row),
+    "tym:staff_delete": tym_terms_case("tym:staff_delete", lambda a: a.staff_row, "post"),
+    "tym:review_edit": tym_terms_case("tym:review_edit"),
+    "tym:cost_add": tym_terms_case("tym:cost_add"),
+    "tym:cost_edit": tym_terms_case("tym:cost_edit", lambda a: a.cost),
+    "tym:cost_delete": tym_terms_case("tym:cost_delete", lambda a: a.cost, "post"),
+    "tym:cost_key_edit": tym_terms_case("tym:cost_key_edit"),
+    "tym:kela_edit": tym_terms_case("tym:kela_edit"),
 }
 
 

@@ -64,3 +64,139 @@ class MemberForm(Form):
         if user is None:
             raise forms.ValidationError(_("No portal user has this user name."))
         return user
+
+
+# --- Editing a TYM agreement's terms (tym.agreement_views) ---------------------------------------
+# Numbers are typed the Finnish way ("3,5" FTE, "12 000,50" €); the rules are the services' own
+# (tym.terms), which refuse a broken one keyed by these forms' field names.
+
+from tym.models import CostItem, ServiceLocation, StaffRow, TymAgreement  # noqa: E402
+from yhdyspinta.forms import DecimalField, ModelForm, RadioList  # noqa: E402
+
+
+class TermsForm(ModelForm):
+    """A model form that reads and converts what was typed, and leaves the rules to the service.
+
+    The services of ``tym.terms`` refuse a broken rule keyed by the field it belongs to, so the
+    message stands next to it; the model's constraints are the database's last word, and their
+    generic messages would stand apart from the field. Nor is the instance written to: the service
+    writes what it accepts.
+    """
+
+    def _post_clean(self):
+        pass
+
+
+class ServiceLocationForm(TermsForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Ways of service"), choices=ServiceLocation.Channel.choices, required=False, widget=CheckboxList
+    )
+
+    class Meta:
+        model = ServiceLocation
+        fields = ["name", "address", "municipality", "channels"]
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].label_from_instance = lambda m: m.name_fi
+
+
+class ServiceTermsForm(TermsForm):
+    class Meta:
+        model = TymAgreement
+        fields = ["client_criteria", "client_process"]
+        widgets = {
+            "client_criteria": forms.Textarea(attrs={"rows": 3}),
+            "client_process": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class StaffBasisForm(TermsForm):
+    class Meta:
+        model = TymAgreement
+        fields = ["staff_basis", "expected_clients"]
+        widgets = {"staff_basis": RadioList}
+
+
+class StaffRowForm(TermsForm):
+    class Meta:
+        model = StaffRow
+        fields = ["party", "title", "amount", "location", "tasks"]
+        widgets = {"tasks": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"amount": _("FTE or persons, as the agreement counts them; for example 2,5.")}
+
+    def __init__(self, *args, parties, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = parties
+        self.fields["party"].label_from_instance = lambda p: p.official_name
+        self.fields["location"].queryset = locations
+
+
+class StaffingReviewForm(TermsForm):
+    class Meta:
+        model = TymAgreement
+        fields = ["staffing_review"]
+        widgets = {"staffing_review": forms.Textarea(attrs={"rows": 6})}
+
+
+class CostItemForm(TermsForm):
+    class Meta:
+        model = CostItem
+        fields = ["name", "annual_amount"]
+        help_texts = {"annual_amount": _("In euros, for example 12 000,50.")}
+
+
+class CostKeyForm(TermsForm):
+    """The key of the joint costs, with a percent field for each employment authority of the agreement."""
+
+    class Meta:
+        model = TymAgreement
+        fields = [
+            "cost_key",
+            "cost_key_name",
+            "cost_key_basis",
+            "county_percent",
+            "authority_split",
+            "authority_split_basis",
+        ]
+        widgets = {
+            "cost_key": RadioList,
+            "authority_split": RadioList,
+            "cost_key_basis": forms.Textarea(attrs={"rows": 3}),
+            "authority_split_basis": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, authorities, shares, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authorities = list(authorities)
+        self.share_fields = []
+        # With one employment authority there is nothing to split among them.
+        for party in self.authorities if len(self.authorities) > 1 else ():
+            name = f"share_{party.pk}"
+            self.fields[name] = DecimalField(
+                label=_("Share of %(name)s (%%)") % {"name": party.official_name},
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                initial=shares.get(party.pk),
+                help_text=_("With agreed percentages: of the employment authorities' share."),
+            )
+            self.share_fields.append(name)
+
+    def shares_by_party(self) -> dict:
+        parties = {p.pk: p for p in self.authorities}
+        return {parties[int(n.removeprefix("share_"))]: self.cleaned_data.get(n) for n in self.share_fields}
+
+
+class KelaParticipationForm(TermsForm):
+    class Meta:
+        model = TymAgreement
+        fields = ["kela_participation", "kela_contribution", "kela_terms"]
+        widgets = {"kela_participation": RadioList, "kela_terms": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kela_participation"]
+        field.required = True
+        field.choices = [c for c in TymAgreement.KelaParticipation.choices if c[0]]
