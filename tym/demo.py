@@ -31,8 +31,8 @@ from agreements.services.approvals import approval_record
 from agreements.services.decisions import decision_record, legal_force_confirm
 from agreements.services.signing import signatory_add, signature_record_outside
 from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
-from tym import services
-from tym.models import CostItem, GroupMember, ServiceLocation, StaffRow, SteeringGroup, TymAgreement
+from tym import services, terms
+from tym.models import GroupMember, SteeringGroup, TymAgreement
 from tym.terms import tym_agreement_start
 from users.models import Role, User
 from users.services import DEMO_PASSWORD, organisation_role_grant
@@ -201,50 +201,60 @@ def _terms_write(
     municipality: Municipality,
     staff: dict[int, list[tuple[str, str, str]]],
     costs: list[tuple[str, str]],
+    by: User,
 ) -> None:
-    """The agreement's terms while it is a draft; ``staff`` maps a party's organisation id to its
-    rows (title, FTE, tasks), all of them working at the service location in ``municipality``."""
-    TymAgreement.objects.filter(agreement=agreement).update(
+    """The agreement's terms while it is a draft, written by its drafter through the terms' services;
+    ``staff`` maps a party's organisation id to its rows (title, FTE, tasks), all of them working at
+    the service location in ``municipality``."""
+    terms.service_terms_update(
+        agreement=agreement,
+        by=by,
         client_criteria="Asiakkaalla on monialaisen tuen tarve: työllistymisen esteet edellyttävät "
         "työllisyys-, sosiaali- ja terveys- sekä kuntoutuspalvelujen yhteensovittamista (381/2023 3 §).",
         client_process="Ohjaus monialaiseen tukeen tarpeen mukaan; yhteinen suunnitelma kolmen kuukauden "
         "kuluessa; suunnitelman toteutumista arvioidaan vähintään kolmen kuukauden välein; tuki päättyy "
         "yhteiseen arvioon.",
-        expected_clients=600,
+    )
+    terms.staff_basis_update(agreement=agreement, by=by, staff_basis=TymAgreement.StaffBasis.FTE, expected_clients=600)
+    terms.staffing_review_update(
+        agreement=agreement,
+        by=by,
         staffing_review="Johtoryhmä arvioi henkilöstön riittävyyden vuosittain syyskuussa; "
         "jos resurssitarve muuttuu, sopimusta muutetaan osapuolten kirjallisella päätöksellä.",
+    )
+    terms.kela_participation_update(
+        agreement=agreement,
+        by=by,
         kela_participation=TymAgreement.KelaParticipation.OWN_STAFF,
         kela_terms="Kela osallistuu omalla henkilöstöllään ja vastaa sen kustannuksista.",
     )
-    location = ServiceLocation.objects.create(
+    location = terms.service_location_save(
         agreement=agreement,
-        position=0,
+        by=by,
         name="Monialaisen tuen palvelupiste",
         address="Keskuskatu 1",
         municipality=municipality,
         channels=["in_person", "networked", "video"],
     )
-    ServiceLocation.objects.create(
-        agreement=agreement, position=1, name="Puhelinpalvelu", address="", municipality=None, channels=["phone"]
-    )
+    terms.service_location_save(agreement=agreement, by=by, name="Puhelinpalvelu", channels=["phone"])
     for party in agreement.parties.order_by("position"):
-        for n, (title, amount, tasks) in enumerate(staff[party.organisation_id]):
-            StaffRow.objects.create(
+        for title, amount, tasks in staff[party.organisation_id]:
+            terms.staff_row_save(
                 agreement=agreement,
+                by=by,
                 party=party,
-                position=n,
                 title=title,
                 amount=Decimal(amount),
                 location=location,
                 tasks=tasks,
             )
-    for n, (name, amount) in enumerate(costs):
-        CostItem.objects.create(agreement=agreement, position=n, name=name, annual_amount=Decimal(amount))
+    for name, amount in costs:
+        terms.cost_item_save(agreement=agreement, by=by, name=name, annual_amount=Decimal(amount))
 
 
 def _agreement(group: SteeringGroup, by: User, title: str, municipality: str, staff, costs) -> Agreement:
     agreement = tym_agreement_start(group=group, by=by, title=title, valid_from=VALID_FROM)
-    _terms_write(agreement, Municipality.objects.get(code=municipality), staff, costs)
+    _terms_write(agreement, Municipality.objects.get(code=municipality), staff, costs, by)
     return agreement
 
 
