@@ -89,7 +89,7 @@ class StaffingReviewForm(Form):
     )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.CharField(
-        label=_("Actions"),
+        label=_("Actions taken"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What is done, and whether the TYM agreement needs amending."),

@@ -83,9 +83,7 @@ def steering_group_grant(*, group: SteeringGroup) -> None:
     for organisation_id, role, codename in set(held):
         perm = f"tym.{codename}"
         if organisation_id is not None and perm not in wanted.get((organisation_id, role), ()):
-            revoke_from_roles(
-                perms=(perm,), obj=group, organisation=Organisation(pk=organisation_id), role=role
-            )
+            revoke_from_roles(perms=(perm,), obj=group, organisation=Organisation(pk=organisation_id), role=role)
     organisations = Organisation.objects.in_bulk({organisation_id for organisation_id, _role in wanted})
     for (organisation_id, role), perms in wanted.items():
         grant_to_roles(perms=perms, obj=group, organisation=organisations[organisation_id], role=role)

@@ -107,9 +107,7 @@ def group_on(group: SteeringGroup, day: datetime.date) -> GroupOnDay:
         YearFollowUp(year=year, goals=goals.get(year, []), review=reviews.get(year))
         for year in sorted(goals.keys() | reviews.keys(), reverse=True)
     ]
-    return GroupOnDay(
-        group=group, municipalities=list(Municipality.objects.filter(pk__in=ids)), day=day, years=years
-    )
+    return GroupOnDay(group=group, municipalities=list(Municipality.objects.filter(pk__in=ids)), day=day, years=years)
 
 
 def county_overview_on(county: WellbeingCounty, day: datetime.date) -> CountyOverview:

@@ -295,16 +295,14 @@ def staffing_review_record(
     group = _locked_group_for_follow_up(group, by, year, errors)
     if "year" not in errors and group.staffing_reviews.filter(year=year).exists():
         errors["year"] = _("The group has already reviewed its staffing for that year.")
-    if reviewed_on < group.term_start or reviewed_on.year < year:
+    if reviewed_on < group.term_start or ("year" not in errors and reviewed_on.year < year):
         errors["reviewed_on"] = _("The review cannot be held before the year or the group's term begins.")
     elif reviewed_on > timezone.localdate():
         errors["reviewed_on"] = _("The review cannot be dated in the future.")
     if not findings.strip():
         errors["findings"] = _("Write what the review found.")
     if not sufficient and not actions.strip():
-        errors["actions"] = _(
-            "Staffing is not sufficient: say what is done, and whether the TYM agreement is amended."
-        )
+        errors["actions"] = _("Staffing is not sufficient: say what is done, and whether the TYM agreement is amended.")
     if errors:
         raise ValidationError(errors)
     return StaffingReview.objects.create(
