@@ -60,6 +60,10 @@ class Organisation(models.Model):
             ("start_agreement", _("Can start agreements the organisation organises")),
             ("record_decisions", _("Can record the organisation's decisions on agreements")),
             ("sign_agreements", _("Can sign agreements for the organisation")),
+            (
+                "set_up_steering_groups",
+                _("Can set up the steering groups of its area and record the negotiation on them"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name_fi=""), name="organisation_name_fi_not_empty"),

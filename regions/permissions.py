@@ -15,6 +15,22 @@ ORGANISATION_PERMISSIONS_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.SIGNATORY: ("regions.view_organisation_members", "regions.sign_agreements"),
     Role.ADMIN: ("regions.view_organisation_members", "regions.manage_organisation_members"),
 }
+# What a role may do only in an organisation of one kind, on top of the above.
+ORGANISATION_PERMISSIONS_BY_KIND_AND_ROLE: dict[tuple[str, Role], tuple[str, ...]] = {
+    # Multi-sector steering groups (381/2023 §9): a county's coordinators and the officials and
+    # coordinators of an employment authority set up the groups of its area (tym.permissions says where).
+    (Organisation.Kind.COUNTY, Role.COORDINATOR): ("regions.set_up_steering_groups",),
+    (Organisation.Kind.EMPLOYMENT_AUTHORITY, Role.OFFICIAL): ("regions.set_up_steering_groups",),
+    (Organisation.Kind.EMPLOYMENT_AUTHORITY, Role.COORDINATOR): ("regions.set_up_steering_groups",),
+}
+
+
+def organisation_permissions_of(organisation: Organisation, role: Role | str) -> tuple[str, ...]:
+    """Every permission ``role`` has on its own ``organisation``."""
+    role = Role(role)
+    return ORGANISATION_PERMISSIONS_BY_ROLE[role] + ORGANISATION_PERMISSIONS_BY_KIND_AND_ROLE.get(
+        (organisation.kind, role), ()
+    )
 
 
 def can_view_organisation_members(user: Model, organisation: Organisation) -> bool:

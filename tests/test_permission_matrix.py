@@ -35,7 +35,8 @@ from regions.models import EmploymentArea, EmploymentAreaMembership, Municipalit
 from regions.services import areas_load
 from tests.agreements import test_agreement_views_permissions as agreements_matrix
 from tests.conftest import make_user
-from tym.models import SteeringGroup
+from tym.models import GroupMember, GroupNegotiation, GroupYearlyGoal, StaffingReview, SteeringGroup
+from tym.permissions import steering_group_grant
 from users.models import Role, User
 from users.services import two_factor_device_create
 
@@ -138,17 +139,37 @@ def build_world() -> World:
 
 
 def tym_groups_build() -> None:
-    """A TYM steering group in each side's county: Tampereen seutu's and Helsinki's."""
+    """A TYM steering group in each side's county, Tampereen seutu's and Helsinki's, with its role
+    groups' permissions; a negotiation, a member, a goal and a staffing review for the admin's rows."""
     for which, area_code in ((OWN, "39"), (FOREIGN, "08")):
         area = EmploymentArea.objects.get(code=area_code)
+        county = WellbeingCounty.objects.get(code=COUNTY[which])
         group = SteeringGroup.objects.create(
-            county=WellbeingCounty.objects.get(code=COUNTY[which]),
+            county=county,
             name=f"TYM {area.name_fi}",
             lead_authority=area,
             term_start=datetime.date(2025, 1, 1),
             term_end=datetime.date(2030, 1, 1),
         )
         group.employment_areas.add(area)
+        steering_group_grant(group=group)
+    GroupNegotiation.objects.create(
+        county=county, held_on=datetime.date(2024, 11, 1), participants="a", outcome="a", group_count=1
+    )
+    GroupMember.objects.create(
+        group=group,
+        organisation=county,
+        person_name="Maija",
+        title="johtaja",
+        deputy_name="Matti",
+        deputy_title="päällikkö",
+        valid_from=datetime.date(2025, 1, 1),
+        valid_until=datetime.date(2030, 1, 1),
+    )
+    GroupYearlyGoal.objects.create(group=group, year=2025, goal="Tavoite", position=1)
+    StaffingReview.objects.create(
+        group=group, year=2025, reviewed_on=datetime.date(2025, 12, 1), sufficient=True, findings="Riittää"
+    )
 
 
 def tym_agreements_build() -> dict[str, Agreement]:
@@ -420,6 +441,17 @@ SITE = {
     "tym:cost_delete": tym_terms_case("tym:cost_delete", lambda a: a.cost, "post"),
     "tym:cost_key_edit": tym_terms_case("tym:cost_key_edit"),
     "tym:kela_edit": tym_terms_case("tym:kela_edit"),
+    # A group's yearly goals and staffing reviews: its county's coordinators and its employment
+    # authorities' officials (through their permissions on the group).
+    "tym:goal_add": Case(
+        "get", lambda w, which: reverse("tym:goal_add", args=[tym_group_pk(which)]), tym_writer_expect, objects=BOTH
+    ),
+    "tym:staffing_review_add": Case(
+        "get",
+        lambda w, which: reverse("tym:staffing_review_add", args=[tym_group_pk(which)]),
+        tym_writer_expect,
+        objects=BOTH,
+    ),
 }
 
 
@@ -475,6 +507,13 @@ ADMIN_MODELS: dict[str, set[str]] = {
     "agreements.forum": set(),
     "agreements.annex": set(),
     "agreements.event": set(),
+    # TYM steering groups change only through the services, which keep the permissions on each
+    # group in step: the admin only shows them.
+    "tym.steeringgroup": set(),
+    "tym.groupnegotiation": set(),
+    "tym.groupmember": set(),
+    "tym.groupyearlygoal": set(),
+    "tym.staffingreview": set(),
     # The audit log is append-only, for superusers too.
     "audit.auditentry": set(),
 }

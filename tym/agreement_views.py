@@ -28,7 +28,7 @@ from tym.forms import (
     ServiceLocationForm,
     ServiceTermsForm,
     StaffBasisForm,
-    StaffingReviewForm,
+    StaffingReviewTermsForm,
     StaffRowForm,
 )
 from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
@@ -215,7 +215,7 @@ def staff_delete(request: HttpRequest, pk: int, row: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staffing_review(request: HttpRequest, pk: int) -> HttpResponse:
     agreement, tym = _editable(request, pk)
-    form = StaffingReviewForm(_data(request), instance=tym, prefix="review")
+    form = StaffingReviewTermsForm(_data(request), instance=tym, prefix="review")
 
     def save(data):
         terms.staffing_review_update(agreement=agreement, by=request.user, staffing_review=data["staffing_review"])

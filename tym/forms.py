@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import EmploymentArea, Organisation
-from tym.models import GroupMember, SteeringGroup
+from tym.models import GroupMember
 from users.models import User
-from yhdyspinta.forms import CheckboxList, DateField, Form, WholeNumberField
+from yhdyspinta.forms import CheckboxList, DateField, Form, RadioList, WholeNumberField
 
 
 class NegotiationForm(Form):
@@ -49,12 +49,10 @@ class MemberForm(Form):
     valid_from = DateField(label=_("From"))
     valid_until = DateField(label=_("Until"), required=False, help_text=_("Empty: until the end of the term."))
 
-    def __init__(self, *args, group: SteeringGroup, **kwargs):
+    def __init__(self, *args, organisations: list[Organisation], **kwargs):
+        """``organisations``: those whose members the user may name (``tym.permissions``)."""
         super().__init__(*args, **kwargs)
-        ids = [group.county_id, *(a.pk for a in group.employment_areas.all())]
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(
-            kind=Organisation.Kind.KELA
-        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -64,6 +62,38 @@ class MemberForm(Form):
         if user is None:
             raise forms.ValidationError(_("No portal user has this user name."))
         return user
+
+
+# --- Yearly goals and staffing reviews -----------------------------------------------------------
+
+
+class GoalForm(Form):
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
+    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}))
+    national_goal = forms.CharField(
+        label=_("National employment goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How the goal serves the national employment goals (380/2023 §21), if it does."),
+    )
+
+
+class StaffingReviewForm(Form):
+    year = WholeNumberField(label=_("Year reviewed"), min_value=2000, max_value=2100)
+    reviewed_on = DateField(label=_("Reviewed on"))
+    sufficient = forms.TypedChoiceField(
+        label=_("Is the staffing sufficient?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=RadioList,
+    )
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(
+        label=_("Actions taken"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is done, and whether the TYM agreement needs amending."),
+    )
 
 
 # --- Editing a TYM agreement's terms (tym.agreement_views) ---------------------------------------
@@ -133,7 +163,7 @@ class StaffRowForm(TermsForm):
         self.fields["location"].queryset = locations
 
 
-class StaffingReviewForm(TermsForm):
+class StaffingReviewTermsForm(TermsForm):
     class Meta:
         model = TymAgreement
         fields = ["staffing_review"]

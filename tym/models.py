@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agreements.models import person_field
 
@@ -91,6 +92,11 @@ class SteeringGroup(models.Model):
             models.CheckConstraint(condition=Q(term_end__gt=F("term_start")), name="tym_group_term_ends_after_start"),
             models.CheckConstraint(condition=~Q(name=""), name="tym_group_name_not_empty"),
         ]
+        # Granted on each group to role groups (tym.permissions.steering_group_grant).
+        permissions = [
+            ("manage_steering_group", _("Can name any member of the group and record its goals and reviews")),
+            ("name_own_members", _("Can name the group's members from one's own organisation")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -133,6 +139,14 @@ class GroupMember(models.Model):
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), help_text=_("Exclusive; at most the end of the group's term."))
     created_by = person_field(_("named by"))
+    entered_on_behalf = models.BooleanField(
+        _("entered on the organisation's behalf"),
+        default=False,
+        help_text=_(
+            "Entered by the group's employment authority or county for an organisation with nobody in the "
+            "portal to name its members."
+        ),
+    )
 
     class Meta:
         verbose_name = _("steering group member")
@@ -146,6 +160,93 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name} ({self.get_role_display()})"
+
+
+# --- Yearly goals and staffing reviews ---------------------------------------------------------
+
+
+class GroupYearlyGoal(models.Model):
+    """A goal the group sets itself for a year; the TYM agreement's follow-up indicators read them."""
+
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.CASCADE, related_name="yearly_goals", verbose_name=_("group")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    goal = models.TextField(_("goal"))
+    national_goal = models.TextField(
+        _("national employment goals"),
+        blank=True,
+        help_text=_("How the goal serves the national employment goals (380/2023 §21), if it does."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    created_by = person_field(_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yearly goal of a steering group")
+        verbose_name_plural = _("yearly goals of steering groups")
+        ordering = ["group", "year", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "year", "position"], name="tym_goal_position_unique"),
+            models.CheckConstraint(condition=~Q(goal=""), name="tym_goal_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.year}: {self.goal[:60]}"
+
+
+class StaffingReview(models.Model):
+    """The group's yearly review of whether the staff of the multi-sector service suffice (388/2024 §3)."""
+
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.CASCADE, related_name="staffing_reviews", verbose_name=_("group")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reviewed_on = models.DateField(_("reviewed on"))
+    sufficient = models.BooleanField(_("staffing sufficient"))
+    findings = models.TextField(_("findings"))
+    actions = models.TextField(
+        _("actions"),
+        blank=True,
+        help_text=_("What is done, and whether the TYM agreement needs amending."),
+    )
+    recorded_by = person_field(_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staffing review of a steering group")
+        verbose_name_plural = _("staffing reviews of steering groups")
+        ordering = ["group", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "year"], name="tym_one_staffing_review_a_year"),
+            models.CheckConstraint(
+                condition=Q(sufficient=True) | ~Q(actions=""), name="tym_review_insufficient_has_actions"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.year}"
+
+
+# --- Object permissions on steering groups ------------------------------------------------------
+
+
+class SteeringGroupUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct foreign-key tables (granted to role groups only; the user table stays empty)."""
+
+    content_object = models.ForeignKey(SteeringGroup, on_delete=models.CASCADE, verbose_name=_("group"))
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user's permission on a steering group")
+        verbose_name_plural = _("users' permissions on steering groups")
+
+
+class SteeringGroupGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(SteeringGroup, on_delete=models.CASCADE, verbose_name=_("group"))
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("role group's permission on a steering group")
+        verbose_name_plural = _("role groups' permissions on steering groups")
 
 
 # --- The TYM agreement ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 
 from regions.models import EmploymentArea, Municipality, WellbeingCounty
 from regions.selectors import Composition, composition_on
-from tym.models import GroupMember, GroupNegotiation, SteeringGroup
+from tym.models import GroupMember, GroupNegotiation, GroupYearlyGoal, StaffingReview, SteeringGroup
 
 # The order members are listed in: the chair first, the lead person and deputy last.
 ROLE_ORDER = (
@@ -47,11 +47,21 @@ def _groups(county: WellbeingCounty):
     )
 
 
+@dataclass(frozen=True)
+class YearFollowUp:
+    """A year of the group's work: its goals and its staffing review (if held)."""
+
+    year: int
+    goals: list[GroupYearlyGoal]
+    review: StaffingReview | None
+
+
 @dataclass
 class GroupOnDay:
     group: SteeringGroup
     day: datetime.date
     municipalities: list[Municipality] = field(default_factory=list)
+    years: list[YearFollowUp] = field(default_factory=list)
 
     @property
     def current_members(self) -> list[GroupMember]:
@@ -78,9 +88,26 @@ class CountyOverview:
 
 
 def group_on(group: SteeringGroup, day: datetime.date) -> GroupOnDay:
-    group = _groups(group.county).get(pk=group.pk)
+    """The group on ``day`` with its operating area, and its yearly goals and staffing reviews by
+    year, the latest first."""
+    group = (
+        _groups(group.county)
+        .prefetch_related(
+            Prefetch("yearly_goals", queryset=GroupYearlyGoal.objects.order_by("year", "position")),
+            Prefetch("staffing_reviews", queryset=StaffingReview.objects.select_related("recorded_by")),
+        )
+        .get(pk=group.pk)
+    )
     ids = _operating_area_ids(group, composition_on(day))
-    return GroupOnDay(group=group, municipalities=list(Municipality.objects.filter(pk__in=ids)), day=day)
+    goals: dict[int, list[GroupYearlyGoal]] = {}
+    for goal in group.yearly_goals.all():
+        goals.setdefault(goal.year, []).append(goal)
+    reviews = {review.year: review for review in group.staffing_reviews.all()}
+    years = [
+        YearFollowUp(year=year, goals=goals.get(year, []), review=reviews.get(year))
+        for year in sorted(goals.keys() | reviews.keys(), reverse=True)
+    ]
+    return GroupOnDay(group=group, municipalities=list(Municipality.objects.filter(pk__in=ids)), day=day, years=years)
 
 
 def county_overview_on(county: WellbeingCounty, day: datetime.date) -> CountyOverview:

@@ -9,20 +9,15 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import EmploymentArea, Organisation, WellbeingCounty
-from regions.selectors import composition_on
 from tym import permissions
-from tym.models import GroupMember, GroupNegotiation, SteeringGroup, term_end_for
+from tym.models import GroupMember, GroupNegotiation, GroupYearlyGoal, StaffingReview, SteeringGroup, term_end_for
 from users.models import User
 
-
-def authorities_responsible_in(county: WellbeingCounty, day: datetime.date) -> set[int]:
-    """The employment areas (authorities) with at least one municipality of the county on ``day``."""
-    composition = composition_on(day)
-    members = composition.members_of_county(county.pk)
-    return {composition.employment_area_of[m] for m in members if m in composition.employment_area_of}
+authorities_responsible_in = permissions.authorities_in_county
 
 
 def groups_in_term(county: WellbeingCounty, day: datetime.date):
@@ -83,6 +78,37 @@ def steering_group_create(
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Give the group a name.")
+    areas, lead_authority = _check_areas(county, employment_areas, lead_authority, term_start, errors)
+    if not errors:
+        most = len(authorities_responsible_in(county, term_start))
+        if groups_in_term(county, term_start).count() + 1 > most:
+            errors["employment_areas"] = _(
+                "The county already has %(most)s steering groups on that day: at most as many as the "
+                "employment authorities responsible in its area."
+            ) % {"most": most}
+    if errors:
+        raise ValidationError(errors)
+    group = SteeringGroup.objects.create(
+        county=county,
+        name=name.strip(),
+        lead_authority=lead_authority,
+        term_start=term_start,
+        term_end=term_end_for(term_start),
+        created_by=by,
+    )
+    group.employment_areas.set(areas.values())
+    permissions.steering_group_grant(group=group)
+    return group
+
+
+def _check_areas(
+    county: WellbeingCounty,
+    employment_areas: list[EmploymentArea],
+    lead_authority: EmploymentArea | None,
+    term_start: datetime.date,
+    errors: dict[str, str],
+) -> tuple[dict[int, EmploymentArea], EmploymentArea | None]:
+    """The group's areas by id and its lead authority; a broken rule goes into ``errors``."""
     areas = {area.pk: area for area in employment_areas}
     responsible = authorities_responsible_in(county, term_start)
     if not areas:
@@ -103,24 +129,31 @@ def steering_group_create(
             errors["lead_authority"] = _("The lead employment authority must be one of the group's areas.")
     elif len(areas) == 1:
         [lead_authority] = areas.values()
-    if not errors:
-        most = len(responsible)
-        if groups_in_term(county, term_start).count() + 1 > most:
-            errors["employment_areas"] = _(
-                "The county already has %(most)s steering groups on that day: at most as many as the "
-                "employment authorities responsible in its area."
-            ) % {"most": most}
+    return areas, lead_authority
+
+
+@transaction.atomic
+def steering_group_areas_change(
+    *,
+    group: SteeringGroup,
+    employment_areas: list[EmploymentArea],
+    by: User,
+    lead_authority: EmploymentArea | None = None,
+) -> SteeringGroup:
+    """The group's areas as renegotiated: those who set up the county's groups change them, and
+    the permissions on the group follow (an authority that left no longer names its members)."""
+    county = _locked_county(group.county)
+    group = SteeringGroup.objects.select_for_update().get(pk=group.pk)
+    if not permissions.can_set_up_group(by, county):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    areas, lead_authority = _check_areas(county, employment_areas, lead_authority, group.term_start, errors)
     if errors:
         raise ValidationError(errors)
-    group = SteeringGroup.objects.create(
-        county=county,
-        name=name.strip(),
-        lead_authority=lead_authority,
-        term_start=term_start,
-        term_end=term_end_for(term_start),
-        created_by=by,
-    )
+    group.lead_authority = lead_authority
+    group.save(update_fields=["lead_authority"])
     group.employment_areas.set(areas.values())
+    permissions.steering_group_grant(group=group)
     return group
 
 
@@ -184,6 +217,10 @@ def group_member_add(
             errors["role"] = _("The group already has someone in this role for part of that period.")
     if errors:
         raise ValidationError(errors)
+    # Each organisation names its own members; the group's managers one with nobody in the portal.
+    naming = permissions.names_member_for(by, group, organisation)
+    if naming is None:
+        raise PermissionDenied
     return GroupMember.objects.create(
         group=group,
         organisation=organisation,
@@ -196,4 +233,84 @@ def group_member_add(
         valid_from=valid_from,
         valid_until=valid_until,
         created_by=by,
+        entered_on_behalf=naming == "on_behalf",
+    )
+
+
+# --- Yearly goals and staffing reviews -----------------------------------------------------------
+
+
+def _term_years(group: SteeringGroup) -> range:
+    """The calendar years the group's term touches (its last day is the day before ``term_end``)."""
+    return range(group.term_start.year, (group.term_end - datetime.timedelta(days=1)).year + 1)
+
+
+def _locked_group_for_follow_up(group: SteeringGroup, by: User, year: int, errors: dict[str, str]) -> SteeringGroup:
+    group = SteeringGroup.objects.select_for_update().get(pk=group.pk)
+    if not permissions.can_record_follow_up(by, group):
+        raise PermissionDenied
+    years = _term_years(group)
+    if year not in years:
+        errors["year"] = _("The year must fall within the group's term (%(first)s–%(last)s).") % {
+            "first": years[0],
+            "last": years[-1],
+        }
+    return group
+
+
+@transaction.atomic
+def group_goal_add(*, group: SteeringGroup, year: int, goal: str, national_goal: str = "", by: User) -> GroupYearlyGoal:
+    """A yearly goal of the group, listed after the year's earlier ones."""
+    errors: dict[str, str] = {}
+    group = _locked_group_for_follow_up(group, by, year, errors)
+    if not goal.strip():
+        errors["goal"] = _("Write the goal.")
+    if errors:
+        raise ValidationError(errors)
+    last = group.yearly_goals.filter(year=year).order_by("-position").values_list("position", flat=True).first()
+    return GroupYearlyGoal.objects.create(
+        group=group,
+        year=year,
+        goal=goal.strip(),
+        national_goal=national_goal.strip(),
+        position=(last or 0) + 1,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def staffing_review_record(
+    *,
+    group: SteeringGroup,
+    year: int,
+    reviewed_on: datetime.date,
+    sufficient: bool,
+    findings: str,
+    actions: str = "",
+    by: User,
+) -> StaffingReview:
+    """The group's one review of a year of whether staffing is sufficient (decree 388/2024 §3); a
+    review finding it insufficient says what is done (and whether the agreement is amended)."""
+    errors: dict[str, str] = {}
+    group = _locked_group_for_follow_up(group, by, year, errors)
+    if "year" not in errors and group.staffing_reviews.filter(year=year).exists():
+        errors["year"] = _("The group has already reviewed its staffing for that year.")
+    if reviewed_on < group.term_start or ("year" not in errors and reviewed_on.year < year):
+        errors["reviewed_on"] = _("The review cannot be held before the year or the group's term begins.")
+    elif reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = _("The review cannot be dated in the future.")
+    if not findings.strip():
+        errors["findings"] = _("Write what the review found.")
+    if not sufficient and not actions.strip():
+        errors["actions"] = _("Staffing is not sufficient: say what is done, and whether the TYM agreement is amended.")
+    if errors:
+        raise ValidationError(errors)
+    return StaffingReview.objects.create(
+        group=group,
+        year=year,
+        reviewed_on=reviewed_on,
+        sufficient=sufficient,
+        findings=findings.strip(),
+        actions=actions.strip(),
+        recorded_by=by,
     )

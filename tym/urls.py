@@ -9,6 +9,8 @@ urlpatterns = [
     path("county/<str:code>/groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group"),
     path("groups/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("groups/<int:pk>/goals/new/", views.goal_add, name="goal_add"),
+    path("groups/<int:pk>/staffing-reviews/new/", views.staffing_review_add, name="staffing_review_add"),
     # --- TYM agreements started from a group (tym.start_views) ---
     path("groups/<int:pk>/agreements/new/", start_views.agreement_start, name="agreement_start"),
 ]

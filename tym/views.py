@@ -9,7 +9,7 @@ from django.utils import timezone
 from regions.forms import DayForm
 from regions.models import EmploymentArea, WellbeingCounty
 from tym import permissions, selectors, services, start_views
-from tym.forms import MemberForm, NegotiationForm, SteeringGroupForm
+from tym.forms import GoalForm, MemberForm, NegotiationForm, StaffingReviewForm, SteeringGroupForm
 from tym.models import SteeringGroup
 
 
@@ -67,6 +67,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The group's TYM agreements (tym.start_views)
             "agreements": start_views.group_agreements(request.user, group),
             "may_start": permissions.can_start_tym_agreement(request.user, group),
+            "may_follow_up": permissions.can_record_follow_up(request.user, group),
         },
     )
 
@@ -117,7 +118,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(SteeringGroup.objects.select_related("county"), pk=pk)
     if not permissions.can_name_members(request.user, group):
         raise PermissionDenied
-    form = MemberForm(request.POST or None, group=group)
+    form = MemberForm(request.POST or None, organisations=permissions.organisations_named_by(request.user, group))
 
     def write(data):
         data = dict(data)
@@ -127,3 +128,26 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and _saved(form, write):
         return redirect("tym:group", group.pk)
     return render(request, "tym/member_form.html", {"group": group, "form": form})
+
+
+# --- Yearly goals and staffing reviews -----------------------------------------------------------
+
+
+def _follow_up_form(request: HttpRequest, pk: int, form_class, write, template: str) -> HttpResponse:
+    group = get_object_or_404(SteeringGroup.objects.select_related("county"), pk=pk)
+    if not permissions.can_record_follow_up(request.user, group):
+        raise PermissionDenied
+    form = form_class(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and _saved(form, lambda data: write(group=group, by=request.user, **data)):
+        return redirect("tym:group", group.pk)
+    return render(request, template, {"group": group, "form": form})
+
+
+@login_required
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_form(request, pk, GoalForm, services.group_goal_add, "tym/goal_form.html")
+
+
+@login_required
+def staffing_review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_form(request, pk, StaffingReviewForm, services.staffing_review_record, "tym/review_form.html")

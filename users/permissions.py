@@ -28,9 +28,9 @@ def role_group_get_or_create(*, organisation: Organisation, role: Role | str) ->
 def role_group_sync_permissions(*, role_group: RoleGroup) -> None:
     """Gives the group every permission its role has on its own organisation (new ones included)."""
     # Imported here: regions declares its permissions per role and itself uses this module.
-    from regions.permissions import ORGANISATION_PERMISSIONS_BY_ROLE
+    from regions.permissions import organisation_permissions_of
 
-    for perm in ORGANISATION_PERMISSIONS_BY_ROLE[Role(role_group.role)]:
+    for perm in organisation_permissions_of(role_group.organisation, role_group.role):
         assign_perm(perm, role_group.group, role_group.organisation)
 
 
