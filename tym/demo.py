@@ -31,10 +31,10 @@ from agreements.services.approvals import approval_record
 from agreements.services.decisions import decision_record, legal_force_confirm
 from agreements.services.signing import signatory_add, signature_record_outside
 from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
-from tym import services, terms
+from tym import permissions, services, terms
 from tym.models import GroupMember, SteeringGroup, TymAgreement
 from tym.terms import tym_agreement_start
-from users.models import Role, User
+from users.models import OrganisationRole, Role, User
 from users.services import DEMO_PASSWORD, organisation_role_grant
 
 TERM_START = datetime.date(2025, 2, 1)
@@ -114,6 +114,17 @@ def _kela() -> Organisation:
     return Organisation.objects.get(kind=Kind.KELA)
 
 
+def member_namer(group: SteeringGroup, organisation: Organisation, fallback: User) -> User:
+    """Who names ``organisation``'s member of ``group``: one of its own people in the portal if it
+    has any (each organisation names its own), else ``fallback``, one of the group's managers."""
+    for role in OrganisationRole.objects.filter(
+        organisation=organisation.as_organisation, user__is_active=True
+    ).select_related("user"):
+        if permissions.names_member_for(role.user, group, organisation) == "own":
+            return role.user
+    return fallback
+
+
 def _group(county: WellbeingCounty, name: str, codes: tuple[str, ...], members: list[tuple], by: User) -> SteeringGroup:
     """The group ``name`` of ``county``, set up with its members if it is not there yet."""
     existing = SteeringGroup.objects.filter(county=county, name=name, term_start=TERM_START).first()
@@ -133,7 +144,7 @@ def _group(county: WellbeingCounty, name: str, codes: tuple[str, ...], members: 
             deputy_name=deputy,
             deputy_title=deputy_title,
             valid_from=TERM_START,
-            by=by,
+            by=member_namer(group, organisation, by),
         )
     return group
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from regions.models import EmploymentArea, Municipality, Organisation, WellbeingCounty
 from tests.conftest import make_user
 from tym import services, terms
+from tym.demo import member_namer
 from tym.models import CostItem, GroupMember, ServiceLocation, StaffRow, SteeringGroup, TymAgreement
 from users.models import Role
 
@@ -51,7 +52,7 @@ def group_with_members(by, *, areas=("39",), name="Tampereen seutu", start=START
             deputy_name=f"{person} (varajäsen)",
             deputy_title="Päällikkö",
             valid_from=start,
-            by=by,
+            by=member_namer(group, organisation, by),
         )
     return group
 

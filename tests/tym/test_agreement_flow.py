@@ -161,6 +161,6 @@ def test_the_group_section_shows_a_member_named_after_it_was_last_read(agreement
         deputy_name="Uusi Varajäsen",
         deputy_title="Asiantuntija",
         valid_from=group.term_start,
-        by=who["coordinator"],
+        by=who["kela"],  # Kela names its own members
     )
     assert "Uusi Jäsen" in client.get(url).content.decode()
