@@ -17,7 +17,7 @@ from agreements.models import (
     Approval,
     Party,
 )
-from agreements.permissions import APPROVE, UserLike
+from agreements.permissions import APPROVE, UserLike, visible_agreement_ids
 
 CODENAME = APPROVE.split(".")[1]
 
@@ -43,6 +43,7 @@ def awaiting_approval_of(user: UserLike) -> list[Agreement] | None:
     approvable = _approvable_ids(user)
     submitted = list(
         Agreement.objects.filter(pk__in=approvable, status=Agreement.Status.SUBMITTED)
+        .filter(pk__in=visible_agreement_ids(user))
         .select_related("county")
         .order_by("submitted_at", "pk")
     )
@@ -53,6 +54,7 @@ def awaiting_approval_of(user: UserLike) -> list[Agreement] | None:
     speaks_for: dict[int, set[str]] = {}
     for agreement_id, kind in (
         Party.objects.filter(agreement__in=ids, organisation__user_roles__user=user)
+        .order_by()
         .values_list("agreement_id", "organisation__kind")
         .distinct()
     ):
