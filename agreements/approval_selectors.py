@@ -2,9 +2,9 @@
 
 An agreement is in a user's queue while it is submitted for approval and its current step is one
 the user may approve (``permissions.can_approve``): they hold ``approve_agreement`` on it and speak
-for a party of the step's organisation kind. So a county's coordinator sees every such agreement of
-the county, whichever group or organiser drafted it, and someone of a party present in every
-agreement of a kind sees the country's. Fixed number of queries, whatever the number of agreements.
+for a party of the step's organisation kind. So the people of an organisation see every agreement
+it is a party to that awaits their step, whoever drafted it: a county's all of the county's, a
+national party's all of the country's. Fixed number of queries, whatever the number of agreements.
 """
 
 from django.db.models import F, Prefetch, Q, QuerySet
