@@ -71,5 +71,17 @@ class AgreementsConfig(AppConfig):
                 key="dates", order=28, template="agreements/home/_dates.html", selector=validity.home_dates
             )
         )
+        # --- Approval before freezing: the queue of what awaits the user's approval ---
+        from agreements import approval_selectors
+
+        home.register(
+            home.HomeSection(
+                key="approvals",
+                order=32,
+                template="agreements/home/_approvals.html",
+                selector=approval_selectors.home_approvals,
+            )
+        )
+        # --- end of approval before freezing ---
         if notifications.on_status_change not in workflow.LISTENERS:  # ready() may run twice in tests
             workflow.LISTENERS.append(notifications.on_status_change)

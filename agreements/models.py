@@ -825,6 +825,10 @@ class NotificationOptOut(models.Model):
         SIGNED = "signed", _("Agreement signed")
         IN_FORCE = "in_force", _("Agreement in force")
         REMINDER = "reminder", _("Reminders of dates: expiry, notice, review")
+        # Approval before freezing (agreements.kinds): to the current step's approvers, and to the
+        # organisers when an approver returns the agreement.
+        APPROVAL = "approval", _("An agreement awaits your approval")
+        RETURNED = "returned", _("An agreement was returned with comments")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs", verbose_name=_("user")

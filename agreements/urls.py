@@ -1,7 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from agreements import content_views, decision_views, signing_views, validity_views, views, workflow_views
+from agreements import (
+    approval_views,
+    content_views,
+    decision_views,
+    signing_views,
+    validity_views,
+    views,
+    workflow_views,
+)
 from audit.views import agreement_audit_log
 
 app_name = "agreements"
@@ -88,4 +96,9 @@ private += [
     # Validity and reminders (issue 10): the county's statutory negotiations.
     path("county/<str:code>/negotiations/", validity_views.county_negotiations, name="county_negotiations"),
 ]
+# --- Approval before freezing (agreements.approval_views): the current step's approval or return ---
+private += [
+    path("<int:pk>/approval/", approval_views.approval, name="approval"),
+]
+# --- end of approval before freezing ---
 urlpatterns = public + [path(str(p.pattern), login_required(p.callback), name=p.name) for p in private]

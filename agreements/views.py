@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import kinds, permissions, selectors, services, workflow_selectors, workflow_views
+from agreements import approval_views, kinds, permissions, selectors, services, workflow_selectors, workflow_views
 from agreements.diff import text_diff
 from agreements.forms import (
     AgreementStartForm,
@@ -116,15 +116,30 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the editions this reader may see, whose statuses the key names (they change on their own rows).
     can_run = permissions.can_run_workflow(request.user, agreement)
     editions = workflow_selectors.editions_of(agreement, user=request.user)
+    # The approval before freezing (agreements.approval_views): the approver's form, and the kind's
+    # checks, which may read more than the agreement's own rows (so they are read every time).
+    can_approve = permissions.can_approve(request.user, agreement)
+    checks = approval_views.checks_for(agreement)
     body = render_fragment(
         request,
         "agreements/_detail_body.html",
-        _state_key(agreement, "overview", can_manage, can_audit, can_run, tuple((e.pk, e.status) for e in editions)),
+        _state_key(
+            agreement,
+            "overview",
+            can_manage,
+            can_audit,
+            can_run,
+            tuple((e.pk, e.status) for e in editions),
+            can_approve,
+            approval_views.checks_key(checks),
+        ),
         lambda: {
             "overview": selectors.agreement_overview(agreement),
             "can_manage": can_manage,
             "can_audit": can_audit,
-            "workflow": workflow_views.panel(agreement, user=request.user, can_run=can_run, editions=editions),
+            "workflow": workflow_views.panel(
+                agreement, user=request.user, can_run=can_run, editions=editions, can_approve=can_approve, checks=checks
+            ),
         },
     )
     return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})

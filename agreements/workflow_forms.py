@@ -78,6 +78,7 @@ def move_form(to: str, *args, **kwargs) -> MoveForm:
 # What each move's button says; a move not named here says "Make it: <status>".
 MOVE_LABELS = {
     S.CONSULTATION: _("Send to consultation"),
+    S.SUBMITTED: _("Submit for approval"),
     S.DRAFT: _("Reopen for drafting"),
     S.NEGOTIATED: _("Freeze the text as negotiated"),
     S.IN_DECISION: _("Send to the parties' decisions"),

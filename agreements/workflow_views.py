@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import permissions, workflow_selectors
+from agreements import approval_views, permissions, workflow_selectors
 from agreements.models import Agreement, ChangeProposal
 from agreements.services import workflow
 from agreements.services.editions import (
@@ -37,13 +37,31 @@ def moves_for(user, agreement: Agreement) -> list[str]:
     return result
 
 
-def panel(agreement: Agreement, *, user, can_run: bool, editions: list[Agreement]) -> dict:
+def panel(
+    agreement: Agreement,
+    *,
+    user,
+    can_run: bool,
+    editions: list[Agreement],
+    can_approve: bool = False,
+    checks: list | None = None,
+) -> dict:
     """What the workflow panel of the agreement's page shows; the forms only to ``can_run``.
 
     What it shows follows from the agreement's state and ``can_run`` (and the editions, which the
-    page's cache key names), so it is rendered into the cached body.
+    page's cache key names), so it is rendered into the cached body. So do ``can_approve`` and the
+    kind's ``checks`` (``approval_views``), which the key names too.
     """
+    checks = checks or []
     moves = moves_for(user, agreement) if can_run else []
+    # --- Approval before freezing (agreements.approval_views) ---
+    # Submission is offered once every check passes; while submitted, the approvals freeze the text.
+    submit_blocked = S.SUBMITTED in moves and any(not check.ok for check in checks)
+    if submit_blocked:
+        moves.remove(S.SUBMITTED)
+    if agreement.status == S.SUBMITTED and S.NEGOTIATED in moves:
+        moves.remove(S.NEGOTIATED)
+    # --- end of approval before freezing ---
     open_threads = workflow_selectors.open_thread_count(agreement) if S.NEGOTIATED in moves else 0
     return {
         "agreement": agreement,
@@ -57,6 +75,8 @@ def panel(agreement: Agreement, *, user, can_run: bool, editions: list[Agreement
             for to in moves
         ],
         "can_start_edition": can_run and edition_refusal(agreement) is None,
+        "submit_blocked": submit_blocked,
+        "approval": approval_views.panel_context(agreement, can_approve=can_approve, checks=checks),
     }
 
 

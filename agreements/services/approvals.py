@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from agreements import approvals, permissions
 from agreements.models import Agreement, Approval, Comment, Event
-from agreements.services import workflow
+from agreements.services import notifications, workflow
 from agreements.services.core import _event
 from users.models import User
 
@@ -48,7 +48,10 @@ def approval_record(
         workflow.transition(agreement=locked, to=Agreement.Status.DRAFT, by=by, reason=comments)
         return approval
     _event(locked, Event.Kind.APPROVAL_GIVEN, by, f"{step.label}: {party.official_name}")
-    if approvals.current_step(locked) is None:
+    if approvals.current_step(locked) is not None:
+        # The next step's approvers are told it is their turn (the submission told the first's).
+        notifications.approval_awaited(locked, by)
+    else:
         # The approvers saw the discussions that are open; the freeze records how many there were.
         workflow.transition(agreement=locked, to=Agreement.Status.NEGOTIATED, by=by, confirm_open_threads=True)
     return approval

@@ -80,9 +80,69 @@ def notify(
     return rows
 
 
+# --- Approval before freezing (agreements.kinds) ---
+
+
+def approvers(agreement: Agreement) -> QuerySet[User]:
+    """Those who may approve the agreement at its current step: the people of a party of the step's
+    organisation kind whose role holds ``approve_agreement`` on it (``permissions.can_approve``)."""
+    from agreements.approvals import current_step
+    from agreements.models import AgreementGroupObjectPermission, AgreementUserObjectPermission
+
+    step = current_step(agreement)
+    if step is None:
+        return User.objects.none()
+    codename = permissions.APPROVE.split(".")[1]
+    granted = Q(
+        groups__in=AgreementGroupObjectPermission.objects.filter(
+            content_object=agreement, permission__codename=codename
+        ).values("group")
+    ) | Q(
+        pk__in=AgreementUserObjectPermission.objects.filter(
+            content_object=agreement, permission__codename=codename
+        ).values("user")
+    )
+    roles = OrganisationRole.objects.filter(
+        organisation__agreement_parties__agreement=agreement, organisation__kind=step.organisation_kind
+    )
+    return User.objects.filter(granted, is_active=True, pk__in=roles.values("user")).distinct()
+
+
+def organisers(agreement: Agreement) -> QuerySet[User]:
+    """The people ``permissions.organisers_of`` names: those who run the agreement's workflow."""
+    pairs = Q(pk__in=[])
+    for organisation, role in permissions.organisers_of(agreement):
+        pairs |= Q(organisation=organisation, role=role)
+    return User.objects.filter(is_active=True, pk__in=OrganisationRole.objects.filter(pairs).values("user"))
+
+
+def approval_awaited(agreement: Agreement, by: User | None) -> None:
+    """Tells the current step's approvers that the agreement awaits them (on submission, and after
+    the previous step's approval)."""
+    users = approvers(agreement)
+    if by is not None:
+        users = users.exclude(pk=by.pk)
+    notify(agreement=agreement, users=users, kind=Kind.APPROVAL)
+
+
+def _on_approval_move(agreement: Agreement, before: str, by: User | None) -> None:
+    if agreement.status == Agreement.Status.SUBMITTED:
+        approval_awaited(agreement, by)
+    elif before == Agreement.Status.SUBMITTED and agreement.status == Agreement.Status.DRAFT:
+        users = organisers(agreement)
+        if by is not None:
+            users = users.exclude(pk=by.pk)
+        notify(agreement=agreement, users=users, kind=Kind.RETURNED)
+
+
+# --- end of approval before freezing ---
+
+
 def on_status_change(agreement: Agreement, before: str, by: User | None) -> None:
     """The workflow's listener: tells the parties' people (the awaited signatories, when the
-    agreement is to be signed) of the move. The one who made it is not told."""
+    agreement is to be signed) of the move. The one who made it is not told. The approval before
+    freezing tells its approvers, and on a return its organisers (``_on_approval_move``)."""
+    _on_approval_move(agreement, before, by)
     kind = KIND_OF_STATUS.get(agreement.status)
     if kind is None:
         return
@@ -132,6 +192,18 @@ def _texts(notification: Notification) -> tuple[str, str]:
             _("The agreement “%(title)s” is in force from %(date)s.")
             if notification.on_date
             else _("The agreement “%(title)s” is in force.")
+        )
+    elif kind == Kind.APPROVAL:
+        subject = _("Awaiting your approval: %(title)s")
+        text = _(
+            "The agreement “%(title)s” awaits your approval. Read it in the portal, then approve it or "
+            "return it to its drafters with your comments."
+        )
+    elif kind == Kind.RETURNED:
+        subject = _("Returned to its drafters: %(title)s")
+        text = _(
+            "The agreement “%(title)s” was returned to its drafters. Read the comments on the agreement's "
+            "page, answer them in their discussion and submit it again."
         )
     elif notification.reason == Reminder.Reason.EXPIRES:
         subject = _("Reminder: %(title)s expires on %(date)s")

@@ -139,6 +139,7 @@ def appeal_form(a: Agreement) -> dict:
 
 
 DECIDE = "decide"  # the party's own official (RECORDER) only
+APPROVE = "approve"  # the current step's approvers only (none in these drafts)
 DECISION_CASES = {
     "agreements:decisions": ("get", VIEW, True, lambda a: [a.decided.pk], {}),
     "agreements:decisions_csv": ("get", VIEW, True, lambda a: [a.decided.pk], {}),
@@ -303,6 +304,10 @@ CASES = {
     "agreements:signed_page": ("get", VIEW, True, lambda a: [a.pk, a.signed.pk], {}),
     # The county's statutory negotiations: its coordinators, as those who start its agreements.
     "agreements:county_negotiations": ("get", "start", True, lambda a: [a.county.code], {}),
+    # Approval before freezing (agreements.approval_views): only the current step's approvers, and
+    # these drafts of kinds without approval steps have none: 403 to every reader, 404 to the rest.
+    # The approvers of a kind with steps are tested in tests/tym/test_approval_views.py.
+    "agreements:approval": ("post", APPROVE, True, lambda a: [a.pk], {"approval-outcome": "approved"}),
 }
 CASES.update(DECISION_CASES)
 PUBLIC = {"agreements:county"}  # every other agreements page sends an anonymous visitor to log in
@@ -324,6 +329,8 @@ def expected(name: str, which: str, persona: str | None) -> int:
         return 404
     if required == DECIDE:
         return ok if persona == RECORDER[which] else 403
+    if required == APPROVE:
+        return 403
     if required in ("name", "sign"):
         return ok if persona in (NAMERS if required == "name" else SIGNERS)[which] else 403
     return ok if level >= required else 403
