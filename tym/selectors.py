@@ -61,6 +61,7 @@ class GroupOnDay:
     group: SteeringGroup
     day: datetime.date
     municipalities: list[Municipality] = field(default_factory=list)
+    agreements: list = field(default_factory=list)  # those the reader may see (``visible_agreements``)
     years: list[YearFollowUp] = field(default_factory=list)
 
     @property
@@ -168,3 +169,20 @@ def home_counties(*, user) -> list[WellbeingCounty] | None:
         )
     )
     return list(counties.distinct().order_by("code")) or None
+
+
+def visible_agreements(user, groups) -> dict[int, list]:
+    """The TYM agreements of ``groups`` that ``user`` may see, by group id: one query whatever the
+    number of groups and agreements (``agreements.permissions.visible_agreement_ids``)."""
+    from agreements.permissions import visible_agreement_ids
+    from tym.models import TymAgreement
+
+    rows = (
+        TymAgreement.objects.filter(group__in=[g.pk for g in groups], agreement__in=visible_agreement_ids(user))
+        .select_related("agreement")
+        .order_by("agreement__valid_from", "agreement__series_id", "agreement__edition", "agreement__pk")
+    )
+    found: dict[int, list] = {g.pk: [] for g in groups}
+    for row in rows:
+        found[row.group_id].append(row.agreement)
+    return found

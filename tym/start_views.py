@@ -1,9 +1,8 @@
-"""Starting a steering group's TYM agreement, and the group's agreements on its page.
+"""Starting a steering group's TYM agreement.
 
 The page to start one is for ``permissions.can_start_tym_agreement`` (an official or coordinator
 of one of the group's employment authorities); the agreement is started by
-``terms.tym_agreement_start`` and the drafter goes on to its overview. The group's page lists the
-group's agreements that the reader may see (``agreements.permissions.visible_agreement_ids``).
+``terms.tym_agreement_start`` and the drafter goes on to its overview.
 """
 
 import datetime
@@ -17,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from agreements.permissions import visible_agreement_ids
 from tym import permissions
-from tym.models import SteeringGroup, TymAgreement
+from tym.models import SteeringGroup
 from tym.terms import tym_agreement_start
 from yhdyspinta.forms import DateField, Form
 
@@ -31,16 +29,6 @@ class TymAgreementStartForm(Form):
     valid_until = DateField(
         label=_("Valid until"), help_text=_("Within the group's term; by default its start (or today) to its end.")
     )
-
-
-def group_agreements(user, group: SteeringGroup) -> list[Agreement]:
-    """The group's TYM agreements that ``user`` may see, newest edition last per series: one query."""
-    rows = (
-        TymAgreement.objects.filter(group=group, agreement__in=visible_agreement_ids(user))
-        .select_related("agreement")
-        .order_by("agreement__valid_from", "agreement__series_id", "agreement__edition", "agreement__pk")
-    )
-    return [row.agreement for row in rows]
 
 
 def _term_default(group: SteeringGroup) -> tuple[datetime.date, datetime.date]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regions.forms import DayForm
 from regions.models import EmploymentArea, WellbeingCounty
-from tym import permissions, selectors, services, start_views
+from tym import permissions, selectors, services
 from tym.forms import GoalForm, MemberForm, NegotiationForm, StaffingReviewForm, SteeringGroupForm
 from tym.models import SteeringGroup
 
@@ -38,13 +38,17 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     if not permissions.can_view_groups(request.user):
         raise PermissionDenied
     form, day = _day_from(request)
+    overview = selectors.county_overview_on(county, day)
+    found = selectors.visible_agreements(request.user, [item.group for item in overview.groups])
+    for item in overview.groups:
+        item.agreements = found[item.group.pk]
     return render(
         request,
         "tym/county.html",
         {
             "form": form,
             "day": day,
-            "overview": selectors.county_overview_on(county, day),
+            "overview": overview,
             "may_set_up": permissions.can_set_up_group(request.user, county),
         },
     )
@@ -64,8 +68,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "day": day,
             "item": selectors.group_on(group, day),
             "may_name": permissions.can_name_members(request.user, group),
-            # The group's TYM agreements (tym.start_views)
-            "agreements": start_views.group_agreements(request.user, group),
+            "agreements": selectors.visible_agreements(request.user, [group])[group.pk],
             "may_start": permissions.can_start_tym_agreement(request.user, group),
             "may_follow_up": permissions.can_record_follow_up(request.user, group),
         },

@@ -110,3 +110,21 @@ def test_the_group_s_page_reads_its_agreements_in_a_fixed_number_of_queries(clie
         page = client.get(url).content.decode()
     assert all(title in page for title in ("Yksi", "Kaksi", "Kolme"))
     assert len(three) == len(one)
+
+
+def test_the_county_overview_lists_each_groups_agreements_its_reader_may_see(client, who, group):
+    second = group_with_members(who["coordinator"], areas=("21",), name="Läntinen Pirkanmaa")
+    url = reverse("tym:county", args=["08"])
+    client.force_login(who["coordinator"])
+    tym_agreement(group, who["drafter"], title="Tampereen seudun sopimus")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    tym_agreement(second, who["other_drafter"], title="Läntisen Pirkanmaan sopimus")
+    tym_agreement(group, who["drafter"], title="Toinen sopimus")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert all(t in page for t in ("Tampereen seudun sopimus", "Läntisen Pirkanmaan sopimus", "Toinen sopimus"))
+    assert len(three) == len(one)
+    client.force_login(who["other_coordinator"])  # the groups are public, their draft agreements are not
+    page = client.get(url).content.decode()
+    assert "Tampereen seudun sopimus" not in page and "Läntinen Pirkanmaa" in page
