@@ -31,8 +31,8 @@ def people():
     }
 
 
-def group_with_members(by, *, areas=("39",), name="Tampereen seutu", start=START) -> SteeringGroup:
-    pirkanmaa = WellbeingCounty.objects.get(code="08")
+def group_with_members(by, *, areas=("39",), name="Tampereen seutu", start=START, county="08") -> SteeringGroup:
+    pirkanmaa = WellbeingCounty.objects.get(code=county)
     chosen = [EmploymentArea.objects.get(code=code) for code in areas]
     group = services.steering_group_create(
         county=pirkanmaa, name=name, employment_areas=chosen, lead_authority=chosen[0], term_start=start, by=by

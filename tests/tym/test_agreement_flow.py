@@ -164,3 +164,21 @@ def test_the_group_section_shows_a_member_named_after_it_was_last_read(agreement
         by=who["kela"],  # Kela names its own members
     )
     assert "Uusi Jäsen" in client.get(url).content.decode()
+
+
+def test_helsinki_is_both_the_employment_authority_and_the_organiser_of_its_agreement(areas):
+    """Helsinki organises social and health services itself (615/2021 §2) and is its own employment
+    authority: the city takes part in both roles, as two parties of the agreement, and nothing refuses it."""
+    from regions.models import EmploymentArea, Organisation, WellbeingCounty
+    from tests.conftest import make_user
+    from users.models import Role
+
+    city, authority = WellbeingCounty.objects.get(code="90"), EmploymentArea.objects.get(code="08")
+    coordinator = make_user("helsinki-sote", city, Role.COORDINATOR)
+    official = make_user("helsinki-tyo", authority)
+    make_user("kela-helsinki", Organisation.objects.get(kind=Organisation.Kind.KELA))
+    group = group_with_members(coordinator, areas=("08",), name="Helsinki", county="90")
+    agreement = complete(tym_agreement(group, official))
+    assert {p.organisation_id for p in agreement.parties.all()} >= {city.pk, authority.pk}
+    assert [c.key for c in kinds.checks_of(agreement) if not c.ok] == []
+    assert submit(agreement, official).status == S.SUBMITTED
