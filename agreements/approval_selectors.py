@@ -1,37 +1,24 @@
 """The home page's queue of agreements awaiting the user's approval (``agreements.kinds``' approval steps).
 
 An agreement is in a user's queue while it is submitted for approval and its current step is one
-the user may approve (``permissions.can_approve``): they hold ``approve_agreement`` on it and speak
-for a party of the step's organisation kind. So the people of an organisation see every agreement
-it is a party to that awaits their step, whoever drafted it: a county's all of the county's, a
-national party's all of the country's. Fixed number of queries, whatever the number of agreements.
+the user may approve (``permissions.approver_grants``: the role group of a party's organisation of
+the step's kind holds ``approve_agreement`` on it, and the user is in it). So the people of an
+organisation see every agreement it is a party to that awaits their step, whoever drafted it: a
+county's all of the county's, a national party's all of the country's. Fixed number of queries,
+whatever the number of agreements.
 """
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from agreements import kinds
-from agreements.models import (
-    Agreement,
-    AgreementGroupObjectPermission,
-    AgreementUserObjectPermission,
-    Approval,
-    Party,
-)
-from agreements.permissions import APPROVE, UserLike, visible_agreement_ids
-
-CODENAME = APPROVE.split(".")[1]
+from agreements.models import Agreement, Approval, Party
+from agreements.permissions import UserLike, approver_grants, visible_agreement_ids
 
 
 def _approvable_ids(user: UserLike) -> QuerySet:
-    """A subquery of the agreements on which guardian grants ``user`` ``approve_agreement`` (to
-    them or to one of their groups; a portal admin's blanket rights make no one an approver)."""
-    by_group = AgreementGroupObjectPermission.objects.filter(permission__codename=CODENAME, group__user=user).values(
-        "content_object_id"
-    )
-    by_user = AgreementUserObjectPermission.objects.filter(permission__codename=CODENAME, user=user).values(
-        "content_object_id"
-    )
-    return Agreement.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user)).values("pk")
+    """A subquery of the agreements ``user`` approves at some step (``permissions.approver_grants``)."""
+    grants = approver_grants(Agreement.objects.values("pk")).filter(group__user=user)
+    return grants.values("content_object_id")
 
 
 def awaiting_approval_of(user: UserLike) -> list[Agreement] | None:
@@ -50,18 +37,19 @@ def awaiting_approval_of(user: UserLike) -> list[Agreement] | None:
     if not submitted:
         return [] if Agreement.objects.filter(pk__in=approvable).exists() else None
     ids = [agreement.pk for agreement in submitted]
-    # The organisation kinds the user speaks for in each agreement, and its steps approved since submission.
+    # The organisation kinds the user approves for in each agreement, and its steps approved in this submission.
     speaks_for: dict[int, set[str]] = {}
     for agreement_id, kind in (
-        Party.objects.filter(agreement__in=ids, organisation__user_roles__user=user)
+        approver_grants(ids)
+        .filter(group__user=user)
         .order_by()
-        .values_list("agreement_id", "organisation__kind")
+        .values_list("content_object_id", "group__role_group__organisation__kind")
         .distinct()
     ):
         speaks_for.setdefault(agreement_id, set()).add(kind)
     approved: dict[int, set[str]] = {}
     for agreement_id, step in Approval.objects.filter(
-        agreement__in=ids, outcome=Approval.Outcome.APPROVED, decided_at__gte=F("agreement__submitted_at")
+        agreement__in=ids, outcome=Approval.Outcome.APPROVED, submission=F("agreement__submission")
     ).values_list("agreement_id", "step"):
         approved.setdefault(agreement_id, set()).add(step)
     awaiting = []

@@ -74,12 +74,8 @@ def panel_context(agreement: Agreement, *, can_approve: bool, checks: list[kinds
     for entry in history:
         entry.step_label = labels.get(entry.step, entry.step)
     steps = []
-    if agreement.status == S.SUBMITTED and agreement.submitted_at is not None:
-        given = {
-            a.step: a
-            for a in history
-            if a.outcome == Approval.Outcome.APPROVED and a.decided_at >= agreement.submitted_at
-        }
+    if agreement.status == S.SUBMITTED:
+        given = {a.step: a for a in history if approvals.counts_now(a, agreement)}
         current = approvals.current_step(agreement, approved=set(given))
         steps = [
             {"step": step, "approval": given.get(step.key), "current": current is not None and step.key == current.key}

@@ -12,7 +12,7 @@ names a kind it does not declare.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
@@ -103,7 +103,6 @@ class AgreementKind:
     bundle_import: Callable[["Agreement", Any, dict[int, "Party"], str], None] | None = None
     # The bodies that decide it (``Decision.Body`` values); empty: any body.
     decision_bodies: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_approved_before_freezing(self) -> bool:

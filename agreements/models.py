@@ -152,6 +152,9 @@ class Agreement(models.Model):
     # The workflow's own dates and marks, written by the workflow services only.
     consultation_deadline = models.DateField(_("comments by"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted for approval at"), null=True, blank=True)
+    submission = models.PositiveSmallIntegerField(
+        _("submission"), default=0, help_text=_("How many times it has been submitted for approval.")
+    )
     frozen_at = models.DateTimeField(_("text frozen at"), null=True, blank=True)
     frozen_by = person_field(_("text frozen by"))
     text_sha256 = models.CharField(_("SHA-256 of the frozen text"), max_length=64, blank=True)
@@ -920,7 +923,7 @@ class Approval(models.Model):
     """One approval step's outcome for an agreement submitted for approval (``agreements.kinds``).
 
     The steps of the agreement's kind are taken in order after each submission; an approval counts
-    for the submission it was given in (``decided_at`` after ``Agreement.submitted_at``). A return
+    for the submission it was given in (``submission``, the agreement's count when it was given). A return
     sends the agreement back to its drafters with the comments, which stay on record here and open
     a discussion on the section the approver chose, where the drafters answer them.
     """
@@ -933,6 +936,7 @@ class Approval(models.Model):
         Agreement, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("agreement")
     )
     step = models.CharField(_("approval step"), max_length=32)
+    submission = models.PositiveSmallIntegerField(_("submission"), default=1)
     party = models.ForeignKey(
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("for the party")
     )

@@ -1,7 +1,8 @@
 """Who may do what with an agreement. Views and services ask here; nothing else asks guardian.
 
 Permissions are granted on each agreement to the role groups of its parties' organisations (see
-``PARTY_PERMISSIONS_BY_ROLE``) and, for managing it, to the coordinators of its county.
+``PARTY_PERMISSIONS_BY_ROLE``, or its kind's rule) and, for managing it, to its organisers (the
+coordinators of its county, or whom its kind names: ``organisers_of``).
 """
 
 import functools
@@ -12,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
@@ -71,14 +72,23 @@ def organisers_of(agreement: Agreement) -> list[tuple[Organisation, str]]:
     return rule(agreement) if rule else [(agreement.county, Role.COORDINATOR)]
 
 
-def organiser_grant(*, agreement: Agreement, county: WellbeingCounty | None = None) -> None:
-    """Grants the organisers (``organisers_of``) what managing the agreement takes.
-
-    ``county`` is the organising county, named by callers that have it; the kind's rule decides.
-    """
+def organiser_grant(*, agreement: Agreement) -> None:
+    """Grants the organisers (``organisers_of``: the kind's rule) what managing the agreement takes."""
     _forget(agreement)
     for organisation, role in organisers_of(agreement):
         grant_to_roles(perms=ORGANISER_PERMISSIONS, obj=agreement, organisation=organisation, role=role)
+
+
+def organisers_changed(*, agreement: Agreement, before: list[tuple[Organisation, str]]) -> None:
+    """After what the kind's organisers rule reads has changed: ``before``'s organiser permissions
+    are revoked, the parties' own granted again (an organiser is often a party too: the revoke took
+    the rows both grants share) and the organisers' now."""
+    _forget(agreement)
+    for organisation, role in before:
+        revoke_from_roles(perms=ORGANISER_PERMISSIONS, obj=agreement, organisation=organisation, role=role)
+    for party in agreement.parties.select_related("organisation"):
+        party_grant(agreement=agreement, organisation=party.organisation)
+    organiser_grant(agreement=agreement)
 
 
 def can_start_agreement(user: UserLike, county: WellbeingCounty) -> bool:
@@ -188,8 +198,8 @@ def can_comment_agreement(user: UserLike, agreement: Agreement) -> bool:
 
 def can_edit_agreement(user: UserLike, agreement: Agreement) -> bool:
     """Editing the text and structured content: a party's people while the agreement is a draft;
-    during consultation only the organising county's coordinators (the parties comment); from
-    negotiated on nobody, as the text is frozen."""
+    during consultation only its organisers (the parties comment); nobody while it is submitted for
+    approval, nor from negotiated on, as the text is frozen."""
     if agreement.is_draft:
         return EDIT in _perms(user, agreement)
     if agreement.status == Agreement.Status.CONSULTATION:
@@ -198,8 +208,8 @@ def can_edit_agreement(user: UserLike, agreement: Agreement) -> bool:
 
 
 def can_manage_agreement(user: UserLike, agreement: Agreement) -> bool:
-    """Managing parties and metadata: the county's coordinators, while the text is open (draft or
-    consultation); nobody while it is submitted for approval or frozen."""
+    """Managing parties and metadata: the organisers (``organisers_of``), while the text is open
+    (draft or consultation); nobody while it is submitted for approval or frozen."""
     return agreement.status in EDITABLE_STATUSES and MANAGE in _perms(user, agreement)
 
 
@@ -208,20 +218,33 @@ EDITABLE_STATUSES = frozenset({Agreement.Status.DRAFT, Agreement.Status.CONSULTA
 
 
 def can_run_workflow(user: UserLike, agreement: Agreement) -> bool:
-    """Moving the agreement through its workflow: the organising county's coordinators, in every state."""
+    """Moving the agreement through its workflow: its organisers (``organisers_of``), in every state."""
     return MANAGE in _perms(user, agreement)
 
 
+def approver_grants(agreement_ids) -> QuerySet[AgreementGroupObjectPermission]:
+    """The one rule of who approves: the grants of ``approve_agreement`` on the agreements, each held
+    by the role group of one organisation (the kind grants it to its parties' roles), whose people
+    approve for that organisation and no other. A grant to a user alone, or a portal admin's blanket
+    rights, makes no one an approver. Filter it by ``group__user`` for one person's."""
+    return AgreementGroupObjectPermission.objects.filter(
+        content_object_id__in=agreement_ids,
+        permission__codename=APPROVE.split(".")[1],
+        group__role_group__isnull=False,
+    )
+
+
 def approval_party(user: UserLike, agreement: Agreement, step) -> Party | None:
-    """The party ``user`` approves for at ``step``: one they speak for whose organisation is of the
-    step's kind, when guardian grants them ``approve_agreement`` on the agreement; else None."""
-    if step is None or APPROVE not in _perms(user, agreement):
+    """The party ``user`` approves for at ``step``: a party of the step's organisation kind whose
+    organisation's role group holding ``approve_agreement`` on the agreement the user is in; else None."""
+    if step is None or not user.is_authenticated or not user.is_active or APPROVE not in _perms(user, agreement):
         return None
-    ids = party_ids_of(user, agreement)
-    if not ids:
-        return None
+    grants = approver_grants([agreement.pk]).filter(
+        group__user=user, group__role_group__organisation_id=OuterRef("organisation_id")
+    )
     return (
-        agreement.parties.filter(pk__in=ids, organisation__kind=step.organisation_kind)
+        agreement.parties.filter(organisation__kind=step.organisation_kind)
+        .filter(Exists(grants))
         .order_by("position", "pk")
         .first()
     )
@@ -237,14 +260,18 @@ def can_approve(user: UserLike, agreement: Agreement) -> bool:
 
 
 def can_move(user: UserLike, agreement: Agreement) -> bool:
-    """A move out of approval: those who run the workflow, and while the agreement is submitted, its
-    approvers (a return, or the last approval that freezes it; the workflow's preconditions hold
-    that every step is approved before the text is frozen)."""
+    """A move out of approval: those who run the workflow (withdrawing it to draft), and while the
+    agreement is submitted, the approver whose approval or return was just recorded, which makes the
+    move (``services.approvals.approval_record``); the workflow's preconditions hold that every step
+    is approved before the text is frozen, and that a return says why."""
     if can_run_workflow(user, agreement):
         return True
-    if agreement.status != Agreement.Status.SUBMITTED:
+    if agreement.status != Agreement.Status.SUBMITTED or not user.is_authenticated:
         return False
-    return any(approval_party(user, agreement, step) for step in kinds.of(agreement).approval_steps)
+    from agreements.approvals import newest_of_submission
+
+    newest = newest_of_submission(agreement)
+    return newest is not None and newest.decided_by_id == user.pk
 
 
 def can_resolve_change_proposal(user: UserLike, agreement: Agreement) -> bool:

@@ -75,7 +75,6 @@ def panel(
             for to in moves
         ],
         "can_start_edition": can_run and edition_refusal(agreement) is None,
-        "submit_blocked": submit_blocked,
         "approval": approval_views.panel_context(agreement, can_approve=can_approve, checks=checks),
     }
 

@@ -28,9 +28,19 @@ from django.db.models import DecimalField
 from agreements.models import Agreement, Party
 from agreements.services.bundle import BundleError, find_organisation, organisation_key, save_valid
 from regions.models import EmploymentArea, Municipality, WellbeingCounty
-from tym.models import AuthorityShare, CostItem, GroupMember, ServiceLocation, StaffRow, SteeringGroup, TymAgreement
+from tym import permissions
+from tym.models import (
+    TERMS_FIELDS,
+    AuthorityShare,
+    CostItem,
+    GroupMember,
+    ServiceLocation,
+    StaffRow,
+    SteeringGroup,
+    TymAgreement,
+)
+from tym.parts import amount_text
 
-TERMS_FIELDS = tuple(f.name for f in TymAgreement._meta.concrete_fields if f.name not in ("agreement", "group"))
 MEMBER_FIELDS = ("role", "person_name", "title", "deputy_name", "deputy_title")
 ORGANISATION = (
     "organisation__municipality",
@@ -38,10 +48,6 @@ ORGANISATION = (
     "organisation__regionalcouncil",
     "organisation__employmentarea",
 )
-
-
-def _amount(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _group_export(group: SteeringGroup) -> dict[str, Any]:
@@ -74,7 +80,7 @@ def bundle_export(agreement: Agreement, party_ref) -> dict[str, Any]:
     values = {}
     for name in TERMS_FIELDS:
         value = getattr(terms, name)
-        values[name] = _amount(value) if isinstance(TymAgreement._meta.get_field(name), DecimalField) else value
+        values[name] = amount_text(value) if isinstance(TymAgreement._meta.get_field(name), DecimalField) else value
     return {
         "group": _group_export(terms.group),
         "agreement": values,
@@ -94,18 +100,18 @@ def bundle_export(agreement: Agreement, party_ref) -> dict[str, Any]:
                 "party": ref[row.party_id],
                 "position": row.position,
                 "title": row.title,
-                "amount": _amount(row.amount),
+                "amount": amount_text(row.amount),
                 "location": location_ref.get(row.location_id),
                 "tasks": row.tasks,
             }
             for row in StaffRow.objects.filter(agreement=agreement)
         ],
         "costs": [
-            {"position": item.position, "name": item.name, "annual_amount": _amount(item.annual_amount)}
+            {"position": item.position, "name": item.name, "annual_amount": amount_text(item.annual_amount)}
             for item in CostItem.objects.filter(agreement=agreement)
         ],
         "authority_shares": [
-            {"party": ref[share.party_id], "percent": _amount(share.percent)}
+            {"party": ref[share.party_id], "percent": amount_text(share.percent)}
             for share in AuthorityShare.objects.filter(agreement=agreement)
         ],
     }
@@ -175,6 +181,7 @@ def _group_import(data: dict[str, Any], where: str, read: _Read) -> SteeringGrou
         where,
     )
     group.employment_areas.set(areas)
+    permissions.steering_group_grant(group=group)  # who manages it and names its members, as when set up
     for n, member in enumerate(data["members"]):
         at = f"{where}.members[{n}]"
         save_valid(

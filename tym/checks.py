@@ -133,10 +133,10 @@ def statutory_checks(agreement: Agreement) -> list[Check]:
     own = [problem for problem in split.problems if problem not in left_to_others]
     if own:
         problems["shares"] = " ".join(own)
-    if agreement.valid_from < group.term_start or agreement.valid_until >= group.term_end:
+    if not group.contains(agreement.valid_from, agreement.valid_until):
         problems["validity"] = _("The group's term is %(start)s–%(end)s; the agreement must be valid within it.") % {
             "start": f"{group.term_start:%-d.%-m.%Y}",
-            "end": f"{group.term_end - datetime.timedelta(days=1):%-d.%-m.%Y}",
+            "end": f"{group.term_last_day:%-d.%-m.%Y}",
         }
     return [Check(key, LABELS[key], problem) for key, problem in problems.items()]
 

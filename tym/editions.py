@@ -7,16 +7,15 @@ copy, so the new edition's canonical text (and hash) is the old one's until some
 """
 
 from agreements.models import Agreement, Party
-from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
-
-# The terms' own fields: everything of ``TymAgreement`` but the agreement it belongs to.
-TERMS_FIELDS = tuple(f.attname for f in TymAgreement._meta.concrete_fields if f.name not in ("agreement",))
+from tym.models import TERMS_FIELDS, AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
 
 
 def copy_edition(old: Agreement, new: Agreement, parties: dict[int, Party]) -> None:
     """Copies ``old``'s terms to its new edition ``new``; ``parties`` maps old party id -> new Party."""
     terms = TymAgreement.objects.get(agreement=old)
-    TymAgreement.objects.create(agreement=new, **{name: getattr(terms, name) for name in TERMS_FIELDS})
+    TymAgreement.objects.create(
+        agreement=new, group_id=terms.group_id, **{name: getattr(terms, name) for name in TERMS_FIELDS}
+    )
     locations: dict[int, ServiceLocation] = {}
     for loc in ServiceLocation.objects.filter(agreement=old).order_by("position", "pk"):
         locations[loc.pk] = ServiceLocation.objects.create(

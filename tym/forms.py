@@ -129,7 +129,7 @@ class ServiceLocationForm(TermsForm):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
-        self.fields["municipality"].label_from_instance = lambda m: m.name_fi
+        self.fields["municipality"].label_from_instance = lambda m: m.name
 
 
 class ServiceTermsForm(TermsForm):

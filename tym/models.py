@@ -104,6 +104,15 @@ class SteeringGroup(models.Model):
     def in_term_on(self, day: datetime.date) -> bool:
         return self.term_start <= day < self.term_end
 
+    @property
+    def term_last_day(self) -> datetime.date:
+        """The term's last day, as people write a period (``term_end`` is the day after)."""
+        return self.term_end - datetime.timedelta(days=1)
+
+    def contains(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether a period from ``start`` to ``end`` (both included) lies within the term."""
+        return self.term_start <= start <= end <= self.term_last_day
+
 
 class GroupMember(models.Model):
     class Role(models.TextChoices):
@@ -345,6 +354,10 @@ class TymAgreement(models.Model):
 
     def __str__(self) -> str:
         return str(self.agreement)
+
+
+# The terms' own fields, besides the agreement and the group: what a new edition and the bundle carry.
+TERMS_FIELDS = tuple(f.name for f in TymAgreement._meta.concrete_fields if f.name not in ("agreement", "group"))
 
 
 class ServiceLocation(models.Model):

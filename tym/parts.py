@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.kinds import Part
 from agreements.models import Agreement, Party
 from tym import costs
-from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
+from tym.models import AuthorityShare, CostItem, GroupYearlyGoal, ServiceLocation, StaffRow, TymAgreement
 from tym.selectors import group_on
 
 
@@ -75,6 +75,18 @@ def _group_context(agreement: Agreement) -> dict:
     return {"tym": group_on(terms.group, max(agreement.valid_from, timezone.localdate()))}
 
 
+def _follow_up_context(agreement: Agreement) -> dict:
+    """The group's yearly goals for the years the agreement is valid: its follow-up indicators."""
+    terms = TymAgreement.objects.select_related("group").get(agreement=agreement)
+    goals = GroupYearlyGoal.objects.filter(
+        group=terms.group, year__gte=agreement.valid_from.year, year__lte=agreement.valid_until.year
+    ).order_by("year", "position")
+    years: dict[int, list[GroupYearlyGoal]] = {}
+    for goal in goals:
+        years.setdefault(goal.year, []).append(goal)
+    return {"tym": {"group": terms.group, "years": sorted(years.items())}}
+
+
 def _terms_context(agreement: Agreement) -> dict:
     return {"tym": terms_of(agreement)}
 
@@ -87,10 +99,13 @@ PARTS = (
     Part("tym_review", _("Yearly staffing review"), "tym/parts/_review.html", _terms_context),
     Part("tym_costs", _("Cost split"), "tym/parts/_costs.html", _terms_context),
     Part("tym_kela", _("Kela's participation"), "tym/parts/_kela.html", _terms_context),
+    # The goals are the group's rows, outside the agreement's change stamp.
+    Part("tym_follow_up", _("Yearly goals"), "tym/parts/_follow_up.html", _follow_up_context, cacheable=False),
 )
 
 
-def _amount(value: Decimal | None) -> str | None:
+def amount_text(value: Decimal | None) -> str | None:
+    """A decimal as canonical text (the hash's and the bundle's): its digits, a point, no grouping."""
     return None if value is None else str(value)
 
 
@@ -113,11 +128,11 @@ def canonical_terms(agreement: Agreement) -> dict:
         "cost_key": terms.cost_key,
         "cost_key_name": terms.cost_key_name,
         "cost_key_basis": terms.cost_key_basis,
-        "county_percent": _amount(terms.county_percent),
+        "county_percent": amount_text(terms.county_percent),
         "authority_split": terms.authority_split,
         "authority_split_basis": terms.authority_split_basis,
         "kela_participation": terms.kela_participation,
-        "kela_contribution": _amount(terms.kela_contribution),
+        "kela_contribution": amount_text(terms.kela_contribution),
         "kela_terms": terms.kela_terms,
         "locations": [
             {
@@ -132,12 +147,14 @@ def canonical_terms(agreement: Agreement) -> dict:
             {
                 "party": name[row.party_id],
                 "title": row.title,
-                "amount": _amount(row.amount),
+                "amount": amount_text(row.amount),
                 "location": row.location.name if row.location else None,
                 "tasks": row.tasks,
             }
             for row in t.staff
         ],
-        "costs": [{"name": item.name, "annual_amount": _amount(item.annual_amount)} for item in t.items],
-        "authority_shares": [{"party": name[s.party_id], "percent": _amount(s.percent)} for s in t.authority_shares],
+        "costs": [{"name": item.name, "annual_amount": amount_text(item.annual_amount)} for item in t.items],
+        "authority_shares": [
+            {"party": name[s.party_id], "percent": amount_text(s.percent)} for s in t.authority_shares
+        ],
     }

@@ -12,9 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import permissions as agreement_permissions
 from regions.models import EmploymentArea, Organisation, WellbeingCounty
 from tym import permissions
-from tym.models import GroupMember, GroupNegotiation, GroupYearlyGoal, StaffingReview, SteeringGroup, term_end_for
+from tym.models import (
+    GroupMember,
+    GroupNegotiation,
+    GroupYearlyGoal,
+    StaffingReview,
+    SteeringGroup,
+    TymAgreement,
+    term_end_for,
+)
 from users.models import User
 
 authorities_responsible_in = permissions.authorities_in_county
@@ -150,10 +159,16 @@ def steering_group_areas_change(
     areas, lead_authority = _check_areas(county, employment_areas, lead_authority, group.term_start, errors)
     if errors:
         raise ValidationError(errors)
+    agreements = [row.agreement for row in TymAgreement.objects.filter(group=group).select_related("agreement")]
+    before = {a.pk: agreement_permissions.organisers_of(a) for a in agreements}
     group.lead_authority = lead_authority
     group.save(update_fields=["lead_authority"])
     group.employment_areas.set(areas.values())
     permissions.steering_group_grant(group=group)
+    # The lead authority organises the group's agreements: a new lead takes them over.
+    for agreement in agreements:
+        agreement.tym.group = group
+        agreement_permissions.organisers_changed(agreement=agreement, before=before[agreement.pk])
     return group
 
 

@@ -5,20 +5,17 @@ of one of the group's employment authorities); the agreement is started by
 ``terms.tym_agreement_start`` and the drafter goes on to its overview.
 """
 
-import datetime
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from tym import permissions
 from tym.models import SteeringGroup
-from tym.terms import tym_agreement_start
+from tym.terms import default_validity, tym_agreement_start
 from yhdyspinta.forms import DateField, Form
 
 
@@ -31,16 +28,12 @@ class TymAgreementStartForm(Form):
     )
 
 
-def _term_default(group: SteeringGroup) -> tuple[datetime.date, datetime.date]:
-    return max(group.term_start, timezone.localdate()), group.term_end - datetime.timedelta(days=1)
-
-
 @login_required
 def agreement_start(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(SteeringGroup.objects.select_related("county", "lead_authority"), pk=pk)
     if not permissions.can_start_tym_agreement(request.user, group):
         raise PermissionDenied
-    valid_from, valid_until = _term_default(group)
+    valid_from, valid_until = default_validity(group)
     form = TymAgreementStartForm(
         request.POST or None,
         initial={

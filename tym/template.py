@@ -124,6 +124,7 @@ SECTIONS: tuple[SectionTemplate, ...] = (
             "How the parties follow the agreement up: the steering group's yearly goals (in line with the national "
             "employment goals, 380/2023 §21) are its indicators; the group also monitors results and staffing."
         ),
+        kind="tym_follow_up",
     ),
     SectionTemplate(
         "11",

@@ -31,6 +31,12 @@ def parties_of(group: SteeringGroup) -> list[Organisation]:
     return [*areas, group.county, *([kela] if kela else [])]
 
 
+def default_validity(group: SteeringGroup) -> tuple[datetime.date, datetime.date]:
+    """An agreement's validity unless its drafters say otherwise: from today (or the term's start)
+    to the term's last day."""
+    return max(group.term_start, timezone.localdate()), group.term_last_day
+
+
 @transaction.atomic
 def tym_agreement_start(
     *,
@@ -47,15 +53,15 @@ def tym_agreement_start(
         raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": _("Give the agreement a title.")})
-    valid_from = valid_from or max(group.term_start, timezone.localdate())
-    valid_until = valid_until or group.term_end - datetime.timedelta(days=1)
-    if valid_from < group.term_start or valid_until >= group.term_end or valid_until < valid_from:
+    default_from, default_until = default_validity(group)
+    valid_from, valid_until = valid_from or default_from, valid_until or default_until
+    if not group.contains(valid_from, valid_until):
         raise ValidationError(
             {
                 "valid_until": _("The agreement is valid within the group's term, %(start)s–%(end)s.")
                 % {
                     "start": f"{group.term_start:%-d.%-m.%Y}",
-                    "end": f"{group.term_end - datetime.timedelta(days=1):%-d.%-m.%Y}",
+                    "end": f"{group.term_last_day:%-d.%-m.%Y}",
                 }
             }
         )

@@ -41,7 +41,14 @@ def approval_record(
             raise ValidationError({"section_key": _("Choose a section of this agreement.")})
         thread = Comment.objects.create(section=section, author=by, party=party, text=comments)
     approval = Approval.objects.create(
-        agreement=locked, step=step.key, party=party, outcome=outcome, comments=comments, thread=thread, decided_by=by
+        agreement=locked,
+        step=step.key,
+        submission=locked.submission,
+        party=party,
+        outcome=outcome,
+        comments=comments,
+        thread=thread,
+        decided_by=by,
     )
     if outcome == Approval.Outcome.RETURNED:
         _event(locked, Event.Kind.APPROVAL_RETURNED, by, f"{step.label}: {party.official_name}")

@@ -57,6 +57,7 @@ WORKFLOW_FIELDS = (
     "status",
     "consultation_deadline",
     "submitted_at",
+    "submission",
     "frozen_at",
     "frozen_by",
     "text_sha256",
@@ -83,7 +84,7 @@ DECISION_FIELDS = (
 )
 PROPOSAL_FIELDS = ("description", "status", "resolved_by", "resolved_at", "resolution")
 SIGNATORY_FIELDS = ("name", "title", "authority", "user", "position")
-APPROVAL_FIELDS = ("step", "outcome", "comments", "decided_by", "decided_at")
+APPROVAL_FIELDS = ("step", "submission", "outcome", "comments", "decided_by", "decided_at")
 SIGNATURE_FIELDS = ("signed_at", "place", "text_sha256", "user", "second_factor", "outside", "signed_page_sha256")
 
 
@@ -601,7 +602,7 @@ def _import_edition(
     reader.at = f"{where}.agreement"
     reader.parties = {}
     # Written since the approval before freezing came (still version 2): absent from earlier bundles.
-    meta = {"submitted_at": None, **bundle["agreement"]}
+    meta = {"submitted_at": None, "submission": 0, **bundle["agreement"]}
     county = find_organisation({"kind": "county", "code": meta["county"]}, reader.at).wellbeingcounty
     previous = meta["previous_edition"]
     if previous is not None and previous not in editions:
@@ -658,7 +659,7 @@ def _import_edition(
         kind.bundle_import(agreement, terms, dict(reader.parties), reader.at)
     elif terms is not None:
         raise BundleError(f"{reader.at}: an agreement of kind {agreement.kind!r} has no structured terms")
-    permissions.organiser_grant(agreement=agreement, county=county)
+    permissions.organiser_grant(agreement=agreement)
     reader.at = f"{where}.agreement"
     workflow["termination_notice_by"] = reader.party(meta["termination_notice_by"])
 

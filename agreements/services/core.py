@@ -98,6 +98,8 @@ def agreement_start(
     """
     if not permissions.can_start_agreement(by, county):
         raise PermissionDenied
+    if kind not in Agreement.Kind.values:  # another kind is started by its own app's starter
+        raise ValidationError({"kind": _("Choose the kind of agreement.")})
     members = list(county_municipalities_on(county, on or timezone.localdate()))
     if kind == Agreement.Kind.INTERFACE:
         chosen = {m.pk for m in municipalities or ()}
@@ -166,7 +168,7 @@ def agreement_create(
     if before_grants is not None:
         before_grants(agreement)
     _add_parties(agreement, organisations)
-    permissions.organiser_grant(agreement=agreement, county=county)
+    permissions.organiser_grant(agreement=agreement)
     Section.objects.bulk_create(
         Section(agreement=agreement, key=s.key, title=s.title(language), kind=s.kind, position=n, text=s.text(language))
         for n, s in enumerate(kinds.get(kind).sections)
@@ -208,6 +210,8 @@ def party_remove(*, party: Party, by: User) -> None:
     agreement = _locked_agreement(party.agreement, by, permissions.can_manage_agreement)
     if party.organisation_id == agreement.county_id:
         raise ValidationError(_("The county that organises the agreement cannot be removed."))
+    if party.organisation_id in {organisation.pk for organisation, _role in permissions.organisers_of(agreement)}:
+        raise ValidationError(_("The organisation that organises the agreement cannot be removed."))
     permissions.party_revoke(agreement=agreement, organisation=party.organisation)
     name = party.official_name
     party.delete()

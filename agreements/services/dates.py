@@ -1,7 +1,8 @@
 """What the calendar does to agreements, once a day (``agreements.tasks.daily_dates``, or
 ``manage.py daily_dates`` from cron): a signed agreement enters into force on its start date, one
-in force expires after its end date, and the organising county's coordinators are reminded of an
-end, a notice period or a review within six months, once per agreement, reason and date.
+in force expires after its end date, and its organisers (``permissions.organisers_of``) are
+reminded of an end, a notice period or a review within six months, once per agreement, reason and
+date.
 
 Running it twice on a day changes nothing the second time.
 """
@@ -54,7 +55,7 @@ def _remind(due, report: DailyReport) -> None:
             if created:
                 notifications.notify(
                     agreement=due.agreement,
-                    users=notifications.coordinators(due.agreement),
+                    users=notifications.organisers(due.agreement),
                     kind=notifications.Kind.REMINDER,
                     reason=due.reason,
                     on_date=due.day,

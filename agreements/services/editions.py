@@ -160,7 +160,7 @@ def edition_start(
     copy_terms = kinds.of(new).copy_edition
     if copy_terms is not None:
         copy_terms(agreement, new, parties)
-    permissions.organiser_grant(agreement=new, county=new.county)
+    permissions.organiser_grant(agreement=new)
     for party in parties.values():
         permissions.party_grant(agreement=new, organisation=party.organisation)
     _copy_text(agreement, new, by, parties)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from agreements import permissions
 from agreements.models import Agreement, Notification, NotificationOptOut, Reminder, Signatory
-from users.models import OrganisationRole, Role, User
+from users.models import OrganisationRole, User
 
 Kind = NotificationOptOut.Kind
 # The status an agreement moved to → what its parties' people are told.
@@ -45,12 +45,6 @@ def awaited_signatories(agreement: Agreement) -> QuerySet[User]:
     """The portal users named as the agreement's signatories who have not signed yet."""
     signatories = Signatory.objects.filter(party__agreement=agreement, signature__isnull=True, user__isnull=False)
     return User.objects.filter(is_active=True, pk__in=signatories.values("user"))
-
-
-def coordinators(agreement: Agreement) -> QuerySet[User]:
-    """The organising county's coordinators."""
-    roles = OrganisationRole.objects.filter(organisation=agreement.county_id, role=Role.COORDINATOR)
-    return User.objects.filter(is_active=True, pk__in=roles.values("user"))
 
 
 def notify(
@@ -84,28 +78,17 @@ def notify(
 
 
 def approvers(agreement: Agreement) -> QuerySet[User]:
-    """Those who may approve the agreement at its current step: the people of a party of the step's
-    organisation kind whose role holds ``approve_agreement`` on it (``permissions.can_approve``)."""
+    """Those who may approve the agreement at its current step (``permissions.approver_grants`` of
+    the step's organisation kind)."""
     from agreements.approvals import current_step
-    from agreements.models import AgreementGroupObjectPermission, AgreementUserObjectPermission
 
     step = current_step(agreement)
     if step is None:
         return User.objects.none()
-    codename = permissions.APPROVE.split(".")[1]
-    granted = Q(
-        groups__in=AgreementGroupObjectPermission.objects.filter(
-            content_object=agreement, permission__codename=codename
-        ).values("group")
-    ) | Q(
-        pk__in=AgreementUserObjectPermission.objects.filter(
-            content_object=agreement, permission__codename=codename
-        ).values("user")
+    grants = permissions.approver_grants([agreement.pk]).filter(
+        group__role_group__organisation__kind=step.organisation_kind
     )
-    roles = OrganisationRole.objects.filter(
-        organisation__agreement_parties__agreement=agreement, organisation__kind=step.organisation_kind
-    )
-    return User.objects.filter(granted, is_active=True, pk__in=roles.values("user")).distinct()
+    return User.objects.filter(is_active=True, groups__in=grants.values("group")).distinct()
 
 
 def organisers(agreement: Agreement) -> QuerySet[User]:

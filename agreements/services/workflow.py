@@ -78,9 +78,14 @@ class TransitionRefused(ValidationError):
 
 def allowed_moves(agreement: Agreement) -> tuple[str, ...]:
     """The moves ``Agreement.TRANSITIONS`` allows from the agreement's status, for its kind: a kind
-    approved before freezing is submitted and never goes to consultation; any other is never submitted."""
-    skipped = S.CONSULTATION if kinds.of(agreement).is_approved_before_freezing else S.SUBMITTED
-    return tuple(to for to in Agreement.TRANSITIONS.get(agreement.status, ()) if to != skipped)
+    approved before freezing is submitted (every edition of it) and never goes to consultation nor
+    straight from draft to frozen; any other kind is never submitted."""
+    moves = Agreement.TRANSITIONS.get(agreement.status, ())
+    if kinds.of(agreement).is_approved_before_freezing:
+        skipped = {S.CONSULTATION, S.NEGOTIATED} if agreement.status == S.DRAFT else {S.CONSULTATION}
+    else:
+        skipped = {S.SUBMITTED}
+    return tuple(to for to in moves if to not in skipped)
 
 
 def unmet(agreement: Agreement, to: str, details: dict | None = None) -> list[str]:
@@ -200,8 +205,9 @@ def _checks_met(agreement: Agreement, details: dict) -> str | None:
 
 @effect(S.SUBMITTED)
 def _submitted(agreement: Agreement, by: User | None, details: dict) -> None:
-    # The approvals of this submission are those given from now on (``agreements.approvals``).
+    # The approvals of this submission are those given with its number (``agreements.approvals``).
     agreement.submitted_at = timezone.now()
+    agreement.submission += 1
 
 
 @precondition(S.DRAFT)
@@ -226,13 +232,9 @@ def _every_step_approved(agreement: Agreement, details: dict) -> str | None:
 
 @precondition(S.NEGOTIATED)
 def _first_edition_consulted(agreement: Agreement, details: dict) -> str | None:
+    # (A kind approved before freezing never moves from draft to frozen: ``allowed_moves``.)
     if details["before"] != S.DRAFT or ChangeProposal.objects.filter(new_edition=agreement).exists():
         return None
-    if kinds.of(agreement).is_approved_before_freezing:
-        return _(
-            "A first edition is submitted for approval before its text is frozen. Only a new edition, "
-            "made from a change proposal, is frozen straight from its draft."
-        )
     return _(
         "A first edition goes to consultation before its text is frozen. Only a new edition, "
         "made from a change proposal, is frozen straight from its draft."

@@ -99,8 +99,16 @@ def test_a_failing_check_blocks_submission(agreement, who):
         submit(agreement, who["drafter"])
 
 
-def test_a_tym_agreement_skips_consultation_and_others_are_never_submitted(agreement):
-    assert workflow.allowed_moves(agreement) == (S.SUBMITTED, S.NEGOTIATED)
+def test_a_tym_agreement_skips_consultation_and_others_are_never_submitted(agreement, who):
+    assert workflow.allowed_moves(agreement) == (S.SUBMITTED,)
+    with pytest.raises(workflow.TransitionRefused, match="cannot become negotiated"):  # every edition, too
+        workflow.transition(agreement=agreement, to=S.NEGOTIATED, by=who["drafter"], confirm_open_threads=True)
+    from tests.agreements.workflow_factories import interface_agreement
+
+    interface = interface_agreement(who["coordinator"])
+    assert S.SUBMITTED not in workflow.allowed_moves(interface)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.transition(agreement=interface, to=S.SUBMITTED, by=who["coordinator"])
 
 
 def test_nobody_of_another_county_approves(agreement, who):
