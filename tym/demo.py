@@ -35,7 +35,7 @@ from tym import permissions, services, terms
 from tym.models import GroupMember, SteeringGroup, TymAgreement
 from tym.terms import tym_agreement_start
 from users.models import OrganisationRole, Role, User
-from users.services import DEMO_PASSWORD, organisation_role_grant
+from users.services import demo_users_write
 
 TERM_START = datetime.date(2025, 2, 1)
 VALID_FROM = datetime.date(2026, 1, 1)
@@ -91,15 +91,7 @@ Kind = Organisation.Kind
 
 def demo_users_ensure() -> list[tuple[str, str]]:
     """The Päijät-Häme demo users, with the demo password; (username, what) pairs to print."""
-    printed = []
-    for username, first, last, lookup, role, description in DEMO_USERS:
-        user, _created = User.objects.get_or_create(username=username)
-        user.first_name, user.last_name, user.is_active = first, last, True
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        organisation_role_grant(user=user, organisation=Organisation.objects.get(**lookup), role=role)
-        printed.append((username, description))
-    return printed
+    return demo_users_write(DEMO_USERS)
 
 
 def _user(username: str) -> User:

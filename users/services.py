@@ -142,17 +142,24 @@ _DEMO_USERS = [
 ]
 
 
-@transaction.atomic
-def demo_users_ensure() -> tuple[str, list[tuple[str, str]]]:
-    """Creates or resets the demo users and their roles; returns the password and (username, what) pairs."""
+def demo_users_write(rows) -> list[tuple[str, str]]:
+    """Creates or resets demo users with the demo password and their roles, from rows of (username,
+    first name, last name, organisation lookup, role, what); returns the (username, what) pairs."""
     printed = []
-    for username, first, last, lookup, role, description in _DEMO_USERS:
+    for username, first, last, lookup, role, description in rows:
         user, _created = User.objects.get_or_create(username=username)
         user.first_name, user.last_name, user.is_active = first, last, True
         user.set_password(DEMO_PASSWORD)
         user.save()
         organisation_role_grant(user=user, organisation=Organisation.objects.get(**lookup), role=role)
         printed.append((username, description))
+    return printed
+
+
+@transaction.atomic
+def demo_users_ensure() -> tuple[str, list[tuple[str, str]]]:
+    """Creates or resets the demo users and their roles; returns the password and (username, what) pairs."""
+    printed = demo_users_write(_DEMO_USERS)
     admin, _created = User.objects.get_or_create(username="admin")
     admin.first_name, admin.last_name = "Pää", "Käyttäjä"
     admin.is_staff = admin.is_superuser = admin.is_active = True

@@ -9,21 +9,10 @@ from agreements.canonical import text_sha256
 from agreements.models import Agreement, Approval, Comment
 from agreements.services import workflow
 from agreements.services.approvals import approval_record
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 
 pytestmark = pytest.mark.postgres
 S = Agreement.Status
-
-
-@pytest.fixture
-def who(areas):
-    return people()
-
-
-@pytest.fixture
-def agreement(who):
-    group = group_with_members(who["coordinator"])
-    return complete(tym_agreement(group, who["drafter"]))
 
 
 def submit(agreement, by):

@@ -10,23 +10,13 @@ from agreements.services import workflow
 from agreements.services.approvals import approval_record
 from agreements.services.core import party_remove
 from regions.models import EmploymentArea, WellbeingCounty
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 from tym import services
 from users.models import Role
 from users.services import organisation_role_grant
 
 pytestmark = pytest.mark.postgres
 S = Agreement.Status
-
-
-@pytest.fixture
-def who(areas):
-    return people()
-
-
-@pytest.fixture
-def agreement(who):
-    return complete(tym_agreement(group_with_members(who["coordinator"]), who["drafter"]))
 
 
 def submitted(agreement, who):

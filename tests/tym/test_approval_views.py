@@ -14,15 +14,10 @@ from django.urls import reverse
 from agreements.models import Agreement, Approval, Comment, Notification, NotificationOptOut
 from agreements.services import workflow
 from agreements.services.approvals import approval_record
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 
 pytestmark = pytest.mark.postgres
 S = Agreement.Status
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from agreements import kinds
 from agreements.models import Agreement
 from agreements.services import workflow
 from regions.models import EmploymentArea, EmploymentAreaMembership, Organisation
-from tests.tym.builders import START, complete, group_with_members, people, tym_agreement
+from tests.tym.builders import START, complete, group_with_members, tym_agreement
 from tym import checks
 from tym.models import AuthorityShare, CostItem, GroupMember, ServiceLocation, StaffRow, TymAgreement
 
@@ -25,11 +25,6 @@ S = Agreement.Status
 Kind = Organisation.Kind
 Role = GroupMember.Role
 EVERY_CHECK = list(checks.LABELS)
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 def build(who, codes=("39",)):

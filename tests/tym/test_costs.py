@@ -13,17 +13,12 @@ import pytest
 from django.utils import translation
 
 from regions.models import EmploymentArea, WellbeingCounty
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 from tym.costs import cost_split
 from tym.models import AuthorityShare, CostItem, StaffRow, TymAgreement
 
 pytestmark = pytest.mark.postgres
 Key, Split, Kela = TymAgreement.CostKey, TymAgreement.AuthoritySplit, TymAgreement.KelaParticipation
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 def start(who, codes=("39",), **complete_kwargs):

@@ -9,21 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
 from tym.models import TymAgreement
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def who(areas):
-    return people()
-
-
-@pytest.fixture
-def agreement(who):
-    # Tampereen seutu 3,5 FTE, the county 2,5 FTE, Kela 1 FTE; joint costs 12 000 + 3 000 €.
-    return complete(tym_agreement(group_with_members(who["coordinator"]), who["drafter"]))
 
 
 def page(client, user, agreement, key, language):

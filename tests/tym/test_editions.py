@@ -8,15 +8,10 @@ from agreements.models import Agreement, Approval
 from agreements.services import workflow
 from agreements.services.approvals import approval_record
 from agreements.services.editions import edition_start
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 @pytest.fixture

@@ -10,14 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement
-from tests.tym.builders import group_with_members, people, tym_agreement
+from tests.tym.builders import group_with_members, tym_agreement
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 @pytest.fixture

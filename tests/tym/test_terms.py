@@ -17,16 +17,11 @@ from django.urls import reverse
 from agreements.models import Agreement, Event
 from agreements.services import workflow
 from regions.models import Municipality, Organisation
-from tests.tym.builders import complete, group_with_members, people, tym_agreement
+from tests.tym.builders import complete, group_with_members, tym_agreement
 from tym import terms
 from tym.models import AuthorityShare, CostItem, ServiceLocation, StaffRow, TymAgreement
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def who(areas):
-    return people()
 
 
 @pytest.fixture
