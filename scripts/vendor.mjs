@@ -16,6 +16,12 @@ const copies = [
   ["node_modules/axe-core/LICENSE", "tests/browser/vendor/axe-LICENSE"],
   ["node_modules/htmx.org/dist/htmx.min.js", "static/vendor/htmx/htmx.min.js"],
   ["node_modules/htmx.org/LICENSE", "static/vendor/htmx/LICENSE"],
+  // The PDFs' font family (and the print view's): embedded, so every machine renders the same.
+  ...["DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"].map((name) => [
+    `node_modules/dejavu-fonts-ttf/ttf/${name}.ttf`,
+    `static/vendor/dejavu/${name}.ttf`,
+  ]),
+  ["node_modules/dejavu-fonts-ttf/LICENSE", "static/vendor/dejavu/LICENSE"],
 ];
 if (!editorOnly) {
   for (const [from, to] of copies) {

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "agreements",
     "tym",
     "register",
+    "pdfs",
     "audit",
     "yhdyspinta",  # project-wide commands: backup, restore
 ]
@@ -192,6 +193,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Redis redelivers a message a worker took and never acknowledged (it died) after this many seconds;
+# longer than any task's time limit, or a slow task would be run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# PDFs (pdfs): rendered by WeasyPrint in a Celery job, in the font family shipped in static/vendor/dejavu.
+PDF_FONT_DIR = Path(env("PDF_FONT_DIR", str(BASE_DIR / "static" / "vendor" / "dejavu")))
+PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 300)  # seconds; a job past it fails
+# The organisation certificate and key that seal the signed agreement (PEM files; the key may be
+# encrypted with SEAL_KEY_PASSPHRASE); `manage.py make_demo_certificate` writes a self-signed pair
+# for development at these paths. SEAL_TSA_URL: an RFC 3161 timestamp authority, used when set.
+SEAL_CERTIFICATE = Path(env("SEAL_CERTIFICATE", str(VAR_DIR / "seal" / "certificate.pem")))
+SEAL_KEY = Path(env("SEAL_KEY", str(VAR_DIR / "seal" / "key.pem")))
+SEAL_KEY_PASSPHRASE = env("SEAL_KEY_PASSPHRASE", "")
+SEAL_TSA_URL = env("SEAL_TSA_URL", "")
 
 # The daily date task (agreements.tasks.daily_dates): statuses moved by dates, reminders sent.
 # `celery beat` runs it (docker-compose.yml); `manage.py daily_dates` is the same for cron.
