@@ -22,7 +22,7 @@ from agreements import kinds
 from agreements.models import Agreement, AgreementGroupObjectPermission, AgreementUserObjectPermission, Party
 from regions.models import Organisation, WellbeingCounty
 from users.models import Role, User
-from users.permissions import grant_to_roles, revoke_from_roles
+from users.permissions import grant_to_many_roles, grant_to_roles, revoke_from_roles
 
 VIEW, COMMENT, EDIT, MANAGE, APPROVE = (
     "agreements.view_agreement",
@@ -55,9 +55,20 @@ def _party_permissions(agreement: Agreement, organisation: Organisation) -> dict
 
 
 def party_grant(*, agreement: Agreement, organisation: Organisation) -> None:
+    parties_grant(agreement=agreement, organisations=[organisation])
+
+
+def parties_grant(*, agreement: Agreement, organisations: Iterable[Organisation]) -> None:
+    """``party_grant`` for many parties' organisations at once (one insert)."""
     _forget(agreement)
-    for role, perms in _party_permissions(agreement, organisation).items():
-        grant_to_roles(perms=perms, obj=agreement, organisation=organisation, role=role)
+    grant_to_many_roles(
+        obj=agreement,
+        grants=[
+            (organisation, role, perms)
+            for organisation in organisations
+            for role, perms in _party_permissions(agreement, organisation).items()
+        ],
+    )
 
 
 def party_revoke(*, agreement: Agreement, organisation: Organisation) -> None:

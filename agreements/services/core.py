@@ -70,8 +70,7 @@ def _add_parties(agreement: Agreement, organisations: Iterable[Organisation], st
         )
         for n, organisation in enumerate(organisations)
     )
-    for party in parties:
-        permissions.party_grant(agreement=agreement, organisation=party.organisation)
+    permissions.parties_grant(agreement=agreement, organisations=[party.organisation for party in parties])
     return parties
 
 
