@@ -149,24 +149,40 @@ def _file(file: FieldFile) -> dict[str, Any] | None:
     }
 
 
-def agreement_export(agreement: Agreement) -> dict[str, Any]:
-    """The bundle of ``agreement`` with its whole series of editions, in edition order."""
+def agreement_export(agreement: Agreement, *, public: bool = False) -> dict[str, Any]:
+    """The bundle of ``agreement`` with its whole series of editions, in edition order.
+
+    ``public``: only what a public document shows (621/1999), for the sealed PDF that anyone may
+    download: the public editions of the series and ``agreement`` itself, without portal users (every
+    user is null and ``users`` is empty), section histories, comments, the timeline, approval
+    comments, second factors and signed pages' scans. It carries ``"public": true``, and
+    ``agreement_import`` refuses it: it is for reading, not for restoring.
+    """
     usernames: set[str] = set()
 
     def who(user: User | None) -> str | None:
+        if public:
+            return None
         if user:
             usernames.add(user.username)
         return _user(user)
 
-    editions = [_edition_export(edition, who) for edition in agreement_series(agreement)]
+    series = agreement_series(agreement)
+    if public:
+        shown = set(permissions.public_agreements().filter(pk__in=[e.pk for e in series]).values_list("pk", flat=True))
+        series = [e for e in series if e.pk in shown or e.pk == agreement.pk]
+    editions = [_edition_export(edition, who, public=public) for edition in series]
     users = [
         {"username": u.username, "first_name": u.first_name, "last_name": u.last_name, "email": u.email}
         for u in User.objects.filter(username__in=usernames).order_by("username")
     ]
-    return {"format": FORMAT, "version": VERSION, "edition": agreement.edition, "editions": editions, "users": users}
+    bundle = {"format": FORMAT, "version": VERSION, "edition": agreement.edition, "editions": editions, "users": users}
+    if public:
+        bundle["public"] = True
+    return bundle
 
 
-def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
+def _edition_export(agreement: Agreement, who, *, public: bool = False) -> dict[str, Any]:
     parties = list(
         agreement.parties.select_related(
             "organisation__municipality",
@@ -191,10 +207,12 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
                 "created_by": who(v.created_by),
                 "created_at": _dt(v.created_at),
             }
-            for v in section.versions.select_related("created_by").order_by("number")
+            for v in (() if public else section.versions.select_related("created_by").order_by("number"))
         ]
         comments = []
-        for c in section.comments.select_related("author", "resolved_by").order_by("created_at", "pk"):
+        for c in (
+            () if public else section.comments.select_related("author", "resolved_by").order_by("created_at", "pk")
+        ):
             comment_ref[c.pk] = len(comment_ref) + 1
             comments.append(
                 {
@@ -286,7 +304,7 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
         )
     events = [
         {"kind": e.kind, "actor": who(e.actor), "at": _dt(e.at), "subject": e.subject}
-        for e in agreement.events.select_related("actor").order_by("at", "pk")
+        for e in (() if public else agreement.events.select_related("actor").order_by("at", "pk"))
     ]
     # In the order they were recorded: of a party's decisions on one day, the later one counts.
     decisions = []
@@ -322,7 +340,11 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
                 **_values(s, SIGNATORY_FIELDS, who, ref),
                 "signature": None
                 if signature is None
-                else {**_values(signature, SIGNATURE_FIELDS, who, ref), "signed_page": _file(signature.signed_page)},
+                else {
+                    **_values(signature, SIGNATURE_FIELDS, who, ref),
+                    "signed_page": None if public else _file(signature.signed_page),
+                    **({"second_factor": ""} if public else {}),
+                },
             }
         )
     # The approvals before freezing, oldest first; a return's discussion by its comment's ref.
@@ -331,6 +353,7 @@ def _edition_export(agreement: Agreement, who) -> dict[str, Any]:
             **_values(a, APPROVAL_FIELDS, who, ref),
             "party": ref.get(a.party_id),
             "thread": comment_ref.get(a.thread_id),
+            **({"comments": ""} if public else {}),
         }
         for a in agreement.approvals.select_related("decided_by").order_by("decided_at", "pk")
     ]
@@ -501,6 +524,10 @@ def agreement_import(bundle: dict[str, Any]) -> Agreement:
     that was exported. Unknown users are created inactive."""
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT or bundle.get("version") not in READS:
         raise BundleError(f"not a {FORMAT} bundle of version {' or '.join(map(str, READS))}")
+    if bundle.get("public"):
+        raise BundleError(
+            "a public bundle (export_agreement --public) leaves out what a restore needs; export it in full"
+        )
     reader = _Reader()
     try:
         if bundle["version"] == 1:

@@ -548,3 +548,37 @@ def test_an_import_reads_only_the_fields_it_knows(rich_agreement, tmp_path):
 
     assert Indicator.objects.filter(goal_id=other.goal_id).count() == 1
     assert Indicator.objects.count() == 2
+
+
+def test_the_public_bundle_holds_only_what_the_register_shows(alice, bob, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    first, second = make_series(alice, bob)
+    out = io.StringIO()
+    call_command("export_agreement", str(second.pk), "--public", stdout=out)
+    bundle = json.loads(out.getvalue())
+
+    # The first edition was superseded while it was being decided: never public, so not in it.
+    assert (bundle["public"], bundle["edition"], [e["agreement"]["edition"] for e in bundle["editions"]]) == (
+        True,
+        2,
+        [2],
+    )
+    assert bundle["users"] == []
+    (edition,) = bundle["editions"]
+    assert edition["events"] == []
+    assert all(s["versions"] == [] and s["comments"] == [] and s["updated_by"] is None for s in edition["sections"])
+    assert {s["name"] for s in edition["signatories"]} == {
+        s["name"] for s in export(second)["editions"][1]["signatories"]
+    }
+    assert all(
+        s["user"] is None
+        and (s["signature"] is None or (s["signature"]["signed_page"], s["signature"]["second_factor"]) == (None, ""))
+        for s in edition["signatories"]
+    )
+    full = export(second)
+    assert full["users"]
+    for user in full["users"]:
+        assert f'"{user["username"]}"' not in out.getvalue()
+        assert not user["email"] or user["email"] not in out.getvalue()
+    with pytest.raises(CommandError, match="public bundle"):
+        call_command("import_agreement", write(bundle, tmp_path))

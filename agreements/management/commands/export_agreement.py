@@ -16,9 +16,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "id", type=int, help="the id of the agreement or of any of its editions (the number in its address)"
         )
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="only what the public register shows (the JSON attached to the sealed PDF); cannot be imported",
+        )
 
-    def handle(self, *args, id: int, **options):
+    def handle(self, *args, id: int, public: bool = False, **options):
         agreement = Agreement.objects.filter(pk=id).first()
         if agreement is None:
             raise CommandError(f"there is no agreement {id}")
-        self.stdout.write(json.dumps(agreement_export(agreement), ensure_ascii=False, indent=2))
+        self.stdout.write(json.dumps(agreement_export(agreement, public=public), ensure_ascii=False, indent=2))
