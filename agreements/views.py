@@ -22,6 +22,7 @@ from agreements.forms import (
 )
 from agreements.models import Comment, Party, Section
 from agreements.sanitize import sanitize_html
+from pdfs import views as pdf_views
 from regions.models import WellbeingCounty
 from regions.selectors import county_municipalities_on
 from yhdyspinta.fragments import render_fragment
@@ -142,7 +143,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
-    return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html})
+    pdf = pdf_views.panel(request.user, agreement)
+    return render(request, "agreements/detail.html", {"agreement": agreement, "body": body.html, "pdf": pdf})
 
 
 def _page_number(value: str | None, last: int = 1000) -> int:

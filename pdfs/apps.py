@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,6 @@ class PdfsConfig(AppConfig):
     verbose_name = _("PDF documents")
 
     def ready(self):
-        from pdfs import signals  # noqa: F401  the final PDF after the last signature; immutability triggers
+        from pdfs import immutable, services  # noqa: F401  services registers the final PDF on signing
+
+        post_migrate.connect(immutable.install_after_migrate, sender=self, dispatch_uid="pdfs-immutable")

@@ -24,7 +24,7 @@ class Rendition(models.Model):
         FAILED = "failed", _("Failed")
 
     agreement = models.ForeignKey(
-        "agreements.Agreement", on_delete=models.PROTECT, related_name="renditions", verbose_name=_("agreement")
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="renditions", verbose_name=_("agreement")
     )
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.READING)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)

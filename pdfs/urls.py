@@ -1,12 +1,18 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from pdfs import views
 
 app_name = "pdfs"
 urlpatterns = [
-    path("agreements/<int:pk>/pdf/", views.rendition_create, name="create"),
-    path("agreements/<int:pk>/pdf/<int:rendition_pk>/", views.rendition_status, name="status"),
-    path("agreements/<int:pk>/pdf/<int:rendition_pk>/download/", views.rendition_download, name="download"),
+    path("agreements/<int:pk>/pdf/", login_required(views.rendition_create), name="create"),
+    path("agreements/<int:pk>/pdf/<int:rendition_pk>/", login_required(views.rendition_status), name="status"),
+    path("agreements/<int:pk>/pdf/<int:rendition_pk>/retry/", login_required(views.rendition_retry), name="retry"),
+    path(
+        "agreements/<int:pk>/pdf/<int:rendition_pk>/download/",
+        login_required(views.rendition_download),
+        name="download",
+    ),
     path("register/<int:pk>/signed.pdf", views.signed_download, name="signed"),
     # --- print view (helper "document") ---
     # --- verification (helper "seal") ---

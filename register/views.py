@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.models import Annex, Decision
 from agreements.permissions import get_public_agreement
+from pdfs.services import final_of
 from register import selectors
 from register.forms import RegisterFilterForm
 
@@ -76,9 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @public_page
 def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     shown = selectors.public_agreement(get_public_agreement(pk))
-    return render(
-        request, "register/agreement.html", {"shown": shown, "agreement": shown.agreement, "public_page": True}
-    )
+    context = {"shown": shown, "agreement": shown.agreement, "signed_pdf": final_of(shown.agreement)}
+    return render(request, "register/agreement.html", {**context, "public_page": True})
 
 
 def _pdf(file, title: str) -> FileResponse:

@@ -1,3 +1,4 @@
+import itertools
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from tests.services import IN_CI, require
 from users.models import Role, User
 from users.services import organisation_role_grant
 
-SERVICE_MARKERS = ("postgres", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "pdftools")
 
 
 def worker_index() -> int:
@@ -111,6 +112,18 @@ def tasks_run_in_the_test(request):
     app.conf.task_always_eager = eager
 
 
+_TEST_NUMBER = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def no_seal_unless_asked(settings, tmp_path_factory):
+    """No seal certificate, whatever a developer's var/ holds: a final PDF fails at once, before it
+    is rendered. The PDF tests that seal take ``seal_certificate`` (tests/pdfs)."""
+    where = tmp_path_factory.getbasetemp() / "no-seal" / str(next(_TEST_NUMBER))  # demo may write one there
+    settings.SEAL_CERTIFICATE = where / "certificate.pem"
+    settings.SEAL_KEY = where / "key.pem"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas log in with real passwords; a fast hasher keeps a test from spending a second on them."""
@@ -194,11 +207,10 @@ def demo(areas, settings):
     settings.DEBUG = False
 
 
-@pytest.fixture
-def worker():
-    """A real Celery worker process on the configured Redis, stopped after the test."""
+def worker_start(*options: str) -> subprocess.Popen:
+    """A real Celery worker process on the configured Redis (``options``: its pool and the like)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yhdyspinta.settings"}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -206,21 +218,30 @@ def worker():
             "--app",
             "yhdyspinta",
             "worker",
-            "--pool",
-            "solo",
+            *(options or ("--pool", "solo")),
             "--loglevel",
             "WARNING",
             "--hostname",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{next(_TEST_NUMBER)}@%h",
         ],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    yield process
+
+
+def worker_stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker process on the configured Redis, stopped after the test."""
+    process = worker_start()
+    yield process
+    worker_stop(process)

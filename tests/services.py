@@ -31,12 +31,30 @@ def redis_reachable() -> bool:
         return False
 
 
+# What reading a PDF back takes: poppler's tools and qpdf (not ours), and Pango for WeasyPrint to write it.
+PDF_TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "pdfdetach", "pdfsig", "qpdf")
+
+
+@cache
+def pdf_tools_missing() -> str | None:
+    absent = [tool for tool in PDF_TOOLS if shutil.which(tool) is None]
+    if absent:
+        return f"needs {', '.join(absent)} (apt-get install poppler-utils qpdf)"
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        return f"needs Pango for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {error}"
+    return None
+
+
 def missing_service(marker: str) -> str | None:
     """Why a test with ``marker`` cannot run here, or None when it can."""
     if marker == "postgres" and connection.vendor != "postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://…"
     if marker == "redis" and not redis_reachable():
         return "needs Redis and a Celery worker: set REDIS_URL=redis://… to a running Redis"
+    if marker == "pdftools":
+        return pdf_tools_missing()
     if marker == "browser" and not os.access(CHROMIUM, os.X_OK):
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     return None

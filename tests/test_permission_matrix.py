@@ -31,6 +31,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement
+from pdfs.models import Rendition
 from regions.models import EmploymentArea, EmploymentAreaMembership, Municipality, WellbeingCounty
 from regions.services import areas_load
 from tests.agreements import test_agreement_views_permissions as agreements_matrix
@@ -130,6 +131,10 @@ def build_world() -> World:
     two_factor_device_create(user=make_user("device-owner"))
     Group.objects.create(name="Plain group")
     tym_groups_build()
+    for agreement in agreements.values():  # a PDF made of each, for the PDF pages
+        agreement.rendition = Rendition.objects.create(
+            agreement=agreement, status=Rendition.Status.DONE, content=b"%PDF-1.7\n%%EOF\n", pages=1, size=15
+        )
     world = World(users=users, sessions=sessions, agreements=agreements, tym=tym_agreements_build())
     for model in admin.site._registry:
         instance = model._default_manager.order_by("-pk").first()
@@ -320,6 +325,21 @@ def tym_writer_expect(world, persona, which):
     return "200" if (persona, which) == ("carol", OWN) else "403"
 
 
+def reader_expect(ok: str) -> Expect:
+    """Whoever may read the agreement gets ``ok``; anyone else 404, an anonymous visitor the login."""
+
+    def expect(world, persona, which):
+        if persona is None:
+            return LOGIN
+        return ok if agreements_matrix.LEVEL[which][persona] >= agreements_matrix.VIEW else "404"
+
+    return expect
+
+
+def rendition_url(name: str) -> Callable[[World, str | None], str]:
+    return lambda w, which: reverse(name, args=[w.agreements[which].pk, w.agreements[which].rendition.pk])
+
+
 SITE = {
     "home": Case("get", at("home"), everyone("200")),
     "health": Case("get", at("health"), everyone("200")),
@@ -401,6 +421,22 @@ SITE = {
         everyone("404"),
         objects=BOTH,
     ),
+    # --- PDFs (issue 12): made and read by whoever reads the agreement; the sealed one is public ---
+    "pdfs:create": Case(
+        "post",
+        lambda w, which: reverse("pdfs:create", args=[w.agreements[which].pk]),
+        reader_expect(REDIRECT),
+        objects=BOTH,
+    ),
+    "pdfs:status": Case("get", rendition_url("pdfs:status"), reader_expect("200"), objects=BOTH),
+    # A PDF that is done is not made again: the answer sends the reader back to it.
+    "pdfs:retry": Case("post", rendition_url("pdfs:retry"), reader_expect(REDIRECT), objects=BOTH),
+    "pdfs:download": Case("get", rendition_url("pdfs:download"), reader_expect("200"), objects=BOTH),
+    # The world's agreements are drafts, with no sealed PDF: not found, for everyone.
+    "pdfs:signed": Case(
+        "get", lambda w, which: reverse("pdfs:signed", args=[w.agreements[which].pk]), everyone("404"), objects=BOTH
+    ),
+    # --- end of PDFs ---
     # TYM steering groups (issue 11): public bodies, read by anyone logged in; set up and named by
     # the county's coordinators (Carol, Pirkanmaa's) and the officials of its employment authorities.
     "tym:county": Case(

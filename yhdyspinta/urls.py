@@ -31,5 +31,7 @@ urlpatterns = [
     path("register/", include("register.urls")),
     # TYM steering groups (issue 11).
     path("tym/", include("tym.urls")),
+    # PDFs (issue 12): Create PDF and its progress under agreements/, the sealed PDF under register/.
+    path("", include("pdfs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,60 @@
+"""The PDF job: a thin task that takes the rendition's id and calls ``pdfs.services``."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from pdfs import services
+
+log = logging.getLogger(__name__)
+
+# Errors that pass: the database or the broker away for a moment.
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+MAX_RETRIES = 5
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # acknowledged when done: a worker that dies mid-render leaves it in the queue
+    reject_on_worker_lost=True,  # …and a pool process that is killed gives it back at once
+    soft_time_limit=settings.PDF_RENDER_TIME_LIMIT,
+    time_limit=settings.PDF_RENDER_TIME_LIMIT + 30,
+    max_retries=MAX_RETRIES,
+)
+def render_rendition(self, rendition_id: int) -> str:
+    """Renders (and for the final PDF seals) one rendition; tried again with a growing pause when
+    the database or the broker is away, failed with the reason otherwise."""
+    try:
+        rendition = services.rendition_render(rendition_id)
+    except SoftTimeLimitExceeded:
+        services.rendition_fail(
+            rendition_id,
+            _("Making the PDF took longer than %(seconds)s seconds.") % {"seconds": settings.PDF_RENDER_TIME_LIMIT},
+        )
+        return "failed"
+    except TRANSIENT as error:
+        if self.request.retries >= MAX_RETRIES:
+            _fail_quietly(rendition_id, _("The database or the job queue did not answer: %(error)s") % {"error": error})
+            return "failed"
+        raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+    except DatabaseError:
+        raise
+    except Exception as error:  # a defect: recorded on the job, which the user can try again
+        log.exception("rendering PDF %s failed", rendition_id)
+        services.rendition_fail(
+            rendition_id, _("An unexpected error stopped the PDF: %(error)s") % {"error": type(error).__name__}
+        )
+        return "failed"
+    return "done" if rendition is not None else "nothing to do"
+
+
+def _fail_quietly(rendition_id: int, reason: str) -> None:
+    try:
+        services.rendition_fail(rendition_id, reason)
+    except TRANSIENT:
+        log.exception("could not record the failure of PDF %s", rendition_id)
