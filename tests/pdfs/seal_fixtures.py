@@ -125,3 +125,67 @@ def __getattr__(name: str):
     if name == "urlpatterns":  # read by Django when a test names this module as its URL conf
         return _urlpatterns()
     raise AttributeError(name)
+
+
+@pytest.fixture(scope="session")
+def tsa_url(tmp_path_factory):
+    """An RFC 3161 timestamp authority on localhost: OpenSSL's ``ts -reply`` behind a small HTTP server."""
+    import http.server
+    import subprocess
+    import threading
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    folder = tmp_path_factory.mktemp("tsa")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "tsa.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "tsa.key").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    (folder / "serial").write_text("01\n")
+    config = folder / "tsa.cnf"
+    config.write_text(
+        f"[tsa]\ndefault_tsa = test\n[test]\nserial = {folder}/serial\nsigner_cert = {folder}/tsa.pem\n"
+        f"signer_key = {folder}/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\n"
+        "digests = sha256, sha384, sha512\naccuracy = secs:1\ness_cert_id_alg = sha256\n"
+    )
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            query = self.rfile.read(int(self.headers["Content-Length"]))
+            reply = subprocess.run(
+                ["openssl", "ts", "-reply", "-config", str(config), "-queryfile", "/dev/stdin", "-out", "/dev/stdout"],
+                input=query,
+                capture_output=True,
+                check=True,
+            ).stdout
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()

@@ -17,8 +17,8 @@ from tests.pdfs.seal_fixtures import *  # noqa: F403  the seal fixtures
 from tests.pdfs.seal_fixtures import SEAL_BOX, SEAL_PAGE, changed_byte, pdfa, seal_overrides
 
 
-def run(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(args, input=input, capture_output=True, check=False)
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, check=False, cwd=cwd)
 
 
 def pdfsig(pdf: bytes, tmp_path) -> str:
@@ -222,3 +222,20 @@ def test_sealing_a_fifteen_page_document_is_quick(seal_settings, sealed):
     print(f"seal_pdf on {len(document)} bytes, 15 pages: median {times[2] * 1000:.0f} ms")
     assert seal.validate(result.pdf).valid
     assert times[2] < 0.3
+
+
+def test_with_a_timestamp_authority_the_seal_carries_its_timestamp(document, seal_settings, tsa_url, tmp_path):
+    seal_settings.SEAL_TSA_URL = tsa_url
+    result = seal.seal_pdf(document, page=0, box=SEAL_BOX, reason="r", location="l")
+    out = pdfsig(result.pdf, tmp_path)
+    assert "Signature is Valid" in out
+    check = seal.validate(result.pdf)
+    assert check.valid
+    assert abs((check.signed_at - result.sealed_at).total_seconds()) < 5  # the authority's time
+    # The timestamp token is an unsigned attribute of the signer (id-aa-signatureTimeStampToken).
+    path = tmp_path / "ts.pdf"
+    path.write_bytes(result.pdf)
+    dump = run("pdfsig", "-dump", str(path), cwd=tmp_path)
+    assert dump.returncode == 0
+    signature = (tmp_path / "ts.pdf.sig0").read_bytes()
+    assert bytes.fromhex("060b2a864886f70d010910020e") in signature  # the attribute's OID, DER
