@@ -456,7 +456,9 @@ def seal_pdf(
 ) -> Sealed:
     """Seal ``pdf`` with the configured certificate: a PAdES signature with its signing time (and a
     signature timestamp when SEAL_TSA_URL is set) in an incremental update, shown as a stamp in
-    ``box`` (PDF points, origin bottom left) on ``page`` (0-based). Raises ``SealError``."""
+    ``box`` (PDF points, origin bottom left) on ``page`` (0-based). The stamp's words are in the
+    active language (pin the agreement's); characters outside Windows-1252 show as "?". Raises
+    ``SealError``."""
     signer = _signer()
     subject = _subject(signer.signing_cert)
     sealed_at = datetime.datetime.now(HELSINKI).replace(microsecond=0)
@@ -509,6 +511,10 @@ def _unsealed(problem: str, *, sealed: bool = False) -> SealCheck:
     )
 
 
+def _made_with(cert: asn1_x509.Certificate, trust_root: asn1_x509.Certificate) -> bool:
+    return cert.dump() == trust_root.dump() or cert.issuer == trust_root.subject
+
+
 def validate(pdf: bytes) -> SealCheck:
     """Check the newest signature of ``pdf`` against the configured seal certificate. Never raises
     for a bad file: the check's ``problem`` says what is wrong."""
@@ -540,6 +546,11 @@ def validate(pdf: bytes) -> SealCheck:
         problem = _("The seal is broken: the file was changed after it was sealed.")
     elif not status.valid:
         problem = _("The seal's signature is not valid.")
+    elif not ours and _made_with(status.signing_cert, trust_root):
+        # Ours, but the check failed: an expired or not yet valid certificate, say.
+        problem = _("The portal's seal certificate did not pass the check (%(reason)s).") % {
+            "reason": status.trust_problem_indic or _("no valid path to it")
+        }
     elif not ours:
         problem = _("The file was sealed by someone else (%(subject)s), not with this portal's seal.") % {
             "subject": subject

@@ -60,9 +60,7 @@ def _not_genuine(rendition: Rendition | None, seal: SealCheck) -> str:
     elif not seal.intact:
         reason = _("The seal is broken: the file was changed after it was sealed.")
     elif not seal.ours:
-        reason = _("It was sealed by someone else (%(subject)s), not with the portal's seal.") % {
-            "subject": seal.subject
-        }
+        reason = seal.problem
     elif not seal.valid or (rendition is not None):
         reason = seal.problem or _("Its seal is not valid.")
     elif not seal.covers_whole_file:
