@@ -5,18 +5,22 @@ is validated (``pdfs.seal.validate``). Nothing about the file is stored."""
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from pdfs.models import Rendition
 from pdfs.seal import SealCheck, stamp_time, validate
 
+if TYPE_CHECKING:
+    from agreements.models import Agreement
+
 
 @dataclass(frozen=True)
 class Verdict:
     genuine: bool
     rendition: Rendition | None
-    agreement: object | None  # agreements.models.Agreement
+    agreement: "Agreement | None"
     edition: int | None
     sealed_at: datetime.datetime | None
     seal: SealCheck
