@@ -53,6 +53,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+# A seal that does not check out is an answer the verification page gives, not a fault: pyHanko would
+# log a warning with a traceback for every foreign or broken seal anyone uploads.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 FIELD_NAME = "Seal"
 TSA_TIMEOUT = 10  # seconds
 
@@ -180,8 +183,9 @@ def _read(path: Path, what: str) -> bytes:
         ) from e
 
 
-def _load_certificate() -> x509.Certificate:
-    data = _read(settings.SEAL_CERTIFICATE, _("certificate"))
+def _load_certificate(path: Path | None = None) -> x509.Certificate:
+    path = path or settings.SEAL_CERTIFICATE
+    data = _read(path, _("certificate"))
     try:
         return x509.load_pem_x509_certificate(data)
     except ValueError:
@@ -189,34 +193,29 @@ def _load_certificate() -> x509.Certificate:
             return x509.load_der_x509_certificate(data)
         except ValueError as e:
             raise SealError(
-                _("The seal certificate %(path)s is not a certificate in PEM or DER.")
-                % {"path": settings.SEAL_CERTIFICATE}
+                _("The seal certificate %(path)s is not a certificate in PEM or DER.") % {"path": path}
             ) from e
 
 
-def _load_key():
-    data = _read(settings.SEAL_KEY, _("key"))
-    passphrase = settings.SEAL_KEY_PASSPHRASE.encode() or None
+def _load_key(path: Path, passphrase_text: str):
+    data = _read(path, _("key"))
+    passphrase = passphrase_text.encode() or None
     loader = serialization.load_pem_private_key if b"-----BEGIN" in data else serialization.load_der_private_key
     try:
         return loader(data, password=passphrase)
     except TypeError as e:  # a passphrase missing for an encrypted key, or given for a plain one
         if passphrase is None:
-            raise SealError(
-                _("The seal key %(path)s is encrypted: set SEAL_KEY_PASSPHRASE.") % {"path": settings.SEAL_KEY}
-            ) from e
+            raise SealError(_("The seal key %(path)s is encrypted: set SEAL_KEY_PASSPHRASE.") % {"path": path}) from e
         raise SealError(
-            _("The seal key %(path)s is not encrypted, but SEAL_KEY_PASSPHRASE is set.") % {"path": settings.SEAL_KEY}
+            _("The seal key %(path)s is not encrypted, but SEAL_KEY_PASSPHRASE is set.") % {"path": path}
         ) from e
     except ValueError as e:
         if passphrase is not None and b"ENCRYPTED" in data:
             raise SealError(
                 _("The seal key %(path)s cannot be opened with SEAL_KEY_PASSPHRASE: the passphrase is wrong.")
-                % {"path": settings.SEAL_KEY}
+                % {"path": path}
             ) from e
-        raise SealError(
-            _("The seal key %(path)s is not a private key in PEM or DER.") % {"path": settings.SEAL_KEY}
-        ) from e
+        raise SealError(_("The seal key %(path)s is not a private key in PEM or DER.") % {"path": path}) from e
 
 
 def _public_der(public_key) -> bytes:
@@ -400,16 +399,17 @@ class _Signer(signers.SimpleSigner):
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_signer(cert_path: str, key_path: str, passphrase: str, stamp: tuple) -> _Signer:
-    certificate = _load_certificate()
-    key = _load_key()
+def _cached_signer(cert_path: Path, key_path: Path, passphrase: str, stamp: tuple) -> _Signer:
+    """``stamp`` (the files' times, sizes and inodes) only keys the cache."""
+    certificate = _load_certificate(cert_path)
+    key = _load_key(key_path, passphrase)
     if _public_der(certificate.public_key()) != _public_der(key.public_key()):
         raise SealError(
             _("The seal key %(key)s does not belong to the certificate %(cert)s.")
-            % {"key": settings.SEAL_KEY, "cert": settings.SEAL_CERTIFICATE}
+            % {"key": key_path, "cert": cert_path}
         )
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise SealError(_("The seal key %(key)s is not an RSA key.") % {"key": settings.SEAL_KEY})
+        raise SealError(_("The seal key %(key)s is not an RSA key.") % {"key": key_path})
     return _Signer(
         signing_cert=translate_pyca_cryptography_cert_to_asn1(certificate),
         signing_key=translate_pyca_cryptography_key_to_asn1(key),
@@ -427,7 +427,7 @@ def _signer() -> _Signer:
         raise _not_configured() from None
     except OSError:
         stamp = ()  # _load_certificate and _load_key say what is wrong
-    return _cached_signer(str(cert_path), str(key_path), settings.SEAL_KEY_PASSPHRASE, stamp)
+    return _cached_signer(cert_path, key_path, settings.SEAL_KEY_PASSPHRASE, stamp)
 
 
 def stamp_time(moment: datetime.datetime) -> str:
