@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from pdfs import views
+from pdfs import verify_views, views
 
 app_name = "pdfs"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("register/<int:pk>/signed.pdf", views.signed_download, name="signed"),
     # --- print view (helper "document") ---
     # --- verification (helper "seal") ---
+    path("verify/", verify_views.verify, name="verify"),
+    # --- end verification ---
 ]
