@@ -19,7 +19,6 @@ from agreements import kinds
 from agreements.models import Agreement, Decision, Party, Section, Signatory, Signature
 from agreements.selectors import forums_of, goals_of
 from audit.models import AuditEntry
-from pdfs import weasy
 from pdfs.data import FILENAME as ATTACHMENT_NAME
 from pdfs.data import attached_json
 
@@ -228,6 +227,8 @@ def _template_error(error: Exception) -> str:
 
 def check_fonts() -> Path:
     """The font folder, once every shipped font file is found in it (else ``RenderError``)."""
+    from pdfs import weasy  # WeasyPrint is loaded where a render runs, not in the web processes
+
     font_dir = Path(settings.PDF_FONT_DIR)
     for filename, _weight, _style in weasy.FONT_FILES:
         if not (font_dir / filename).is_file():
@@ -238,6 +239,8 @@ def check_fonts() -> Path:
 
 
 def renderer_version() -> str:
+    from pdfs import weasy
+
     return weasy.renderer_version()
 
 
@@ -245,6 +248,8 @@ def render(agreement: Agreement, *, final: bool = False) -> Rendered:
     """The agreement as a PDF/A-3b document in its own language, with its structured data attached
     (``final``: the signed agreement, with the register's public data). ``RenderError`` when it
     cannot be rendered however often it is tried (a missing font, a template error)."""
+    from pdfs import weasy
+
     font_dir = check_fonts()
     try:
         html, context = _html(agreement, final=final, screen=False)
@@ -252,12 +257,12 @@ def render(agreement: Agreement, *, final: bool = False) -> Rendered:
         raise RenderError(_template_error(error)) from error
     version = context["version"]
     with translation.override(agreement.language):
-        subject = _("%(kind)s, %(county)s, edition %(edition)s, version %(version)s") % {
-            "kind": context["kind_label"],
-            "county": agreement.county.name,
-            "edition": agreement.edition,
-            "version": version.number,
-        }
+        facts = [
+            str(context["kind_label"]),
+            agreement.county.name,
+            f"{_('Edition')} {agreement.edition}",
+            f"{_('Version')} {version.number}",
+        ]
         description = _("The agreement's structured data (export_agreement JSON)")
     attachment = (ATTACHMENT_NAME, attached_json(agreement, public=final), str(description))
     written = weasy.write_pdf(
@@ -268,8 +273,8 @@ def render(agreement: Agreement, *, final: bool = False) -> Rendered:
         font_dir=font_dir,
         title=agreement.title,
         authors=[p.official_name for p in context["parties"]],
-        keywords=[str(context["kind_label"]), f"edition {agreement.edition}", f"version {version.number}"],
-        subject=str(subject),
+        keywords=facts,
+        subject=", ".join(facts),
         anchor=SEAL_ANCHOR,
     )
     if written.anchor_box is None:  # pragma: no cover  the template always reserves the box

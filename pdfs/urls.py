@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pdfs import views
+from pdfs import print_views, views
 
 app_name = "pdfs"
 urlpatterns = [
@@ -9,5 +9,8 @@ urlpatterns = [
     path("agreements/<int:pk>/pdf/<int:rendition_pk>/download/", views.rendition_download, name="download"),
     path("register/<int:pk>/signed.pdf", views.signed_download, name="signed"),
     # --- print view (helper "document") ---
+    path("agreements/<int:pk>/print/", print_views.agreement_print, name="print"),
+    path("register/<int:pk>/print/", print_views.public_print, name="public_print"),
+    # --- end of print view ---
     # --- verification (helper "seal") ---
 ]

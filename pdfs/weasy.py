@@ -8,11 +8,15 @@ fonts and attachment give the same bytes on any machine with this WeasyPrint.
 
 import datetime
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+# WeasyPrint tells each step of its work at INFO (from its import on): a worker's log needs none.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+import weasyprint  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 # Bump when the document's template or styles change what a render of the same version gives.
 DOCUMENT_VERSION = 1
@@ -59,6 +63,16 @@ def _w3c(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _associated_files_once(document, pdf) -> None:
+    """WeasyPrint 70 lists the attachment twice in the catalog's /AF (from the names tree and from its
+    file specification): once is what PDF/A-3 means."""
+    files = pdf.catalog.get("AF")
+    if files:
+        unique = list(dict.fromkeys(files))
+        files.clear()
+        files.extend(unique)
+
+
 def write_pdf(
     html: str,
     *,
@@ -97,7 +111,9 @@ def write_pdf(
         modified=when,
         relationship="Data",
     )
-    pdf = document.write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True, attachments=[attached])
+    pdf = document.write_pdf(
+        pdf_variant="pdf/a-3b", pdf_tags=True, attachments=[attached], finisher=_associated_files_once
+    )
     anchor_page = anchor_box = None
     for number, page in enumerate(document.pages):
         if anchor and anchor in page.anchors:

@@ -31,5 +31,8 @@ urlpatterns = [
     path("register/", include("register.urls")),
     # TYM steering groups (issue 11).
     path("tym/", include("tym.urls")),
+    # --- PDFs (issue 12): Create PDF, the print view, the signed PDF in the register ---
+    path("", include("pdfs.urls")),
+    # --- end of PDFs ---
     path("admin/", admin.site.urls),
 ]
