@@ -4,6 +4,7 @@
 number of parties, locations, staff rows and costs; each part's context is built from it.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -93,55 +94,18 @@ def _terms_context(agreement: Agreement) -> dict:
 
 PARTS = (
     # The group's members change on the group's rows, not the agreement's, and are shown on a day.
-    Part(
-        "tym_group",
-        _("Steering group"),
-        "tym/parts/_group.html",
-        _group_context,
-        cacheable=False,
-        print_template="pdfs/doc/tym_group.html",
-    ),
-    Part(
-        "tym_service",
-        _("How the service is arranged"),
-        "tym/parts/_service.html",
-        _terms_context,
-        print_template="pdfs/doc/tym_service.html",
-    ),
-    Part(
-        "tym_staff",
-        _("Staff per party"),
-        "tym/parts/_staff.html",
-        _terms_context,
-        print_template="pdfs/doc/tym_staff.html",
-    ),
-    Part(
-        "tym_review",
-        _("Yearly staffing review"),
-        "tym/parts/_review.html",
-        _terms_context,
-        print_template="pdfs/doc/tym_review.html",
-    ),
-    Part(
-        "tym_costs", _("Cost split"), "tym/parts/_costs.html", _terms_context, print_template="pdfs/doc/tym_costs.html"
-    ),
-    Part(
-        "tym_kela",
-        _("Kela's participation"),
-        "tym/parts/_kela.html",
-        _terms_context,
-        print_template="pdfs/doc/tym_kela.html",
-    ),
+    Part("tym_group", _("Steering group"), "tym/parts/_group.html", _group_context, cacheable=False),
+    Part("tym_service", _("How the service is arranged"), "tym/parts/_service.html", _terms_context),
+    Part("tym_staff", _("Staff per party"), "tym/parts/_staff.html", _terms_context),
+    Part("tym_review", _("Yearly staffing review"), "tym/parts/_review.html", _terms_context),
+    Part("tym_costs", _("Cost split"), "tym/parts/_costs.html", _terms_context),
+    Part("tym_kela", _("Kela's participation"), "tym/parts/_kela.html", _terms_context),
     # The goals are the group's rows, outside the agreement's change stamp.
-    Part(
-        "tym_follow_up",
-        _("Yearly goals"),
-        "tym/parts/_follow_up.html",
-        _follow_up_context,
-        cacheable=False,
-        print_template="pdfs/doc/tym_follow_up.html",
-    ),
+    Part("tym_follow_up", _("Yearly goals"), "tym/parts/_follow_up.html", _follow_up_context, cacheable=False),
 )
+# --- The printed document (pdfs.document): each part's partial is templates/pdfs/doc/<section kind>.html ---
+PARTS = tuple(dataclasses.replace(part, print_template=f"pdfs/doc/{part.section_kind}.html") for part in PARTS)
+# --- end of the printed document ---
 
 
 def amount_text(value: Decimal | None) -> str | None:
