@@ -208,10 +208,16 @@ def test_the_seal_goes_in_an_empty_box_on_the_signature_page(cases):
     assert case.pdf.text_in(rendered.seal_page, rendered.seal_box, A4_HEIGHT) == ""
 
 
+def _small() -> Agreement:
+    """An interface agreement of Pirkanmaa and Tampere: two parties."""
+    tampere = Municipality.objects.get(code="837")
+    return start_strategic(kind="interface", municipalities=[tampere], main_theme=Theme.WELLBEING)
+
+
 def test_a_missing_font_is_named(areas, settings, tmp_path):
     settings.PDF_FONT_DIR = tmp_path
     with pytest.raises(RenderError, match="DejaVuSans.ttf"):
-        render(start_strategic())
+        render(_small())
 
 
 def test_a_broken_template_is_a_render_error_that_says_where(areas, settings, tmp_path):
@@ -221,7 +227,7 @@ def test_a_broken_template_is_a_render_error_that_says_where(areas, settings, tm
     engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     settings.TEMPLATES = [engine]
     with pytest.raises(RenderError, match=r"document\.html.* line 3"):
-        render(start_strategic())
+        render(_small())
 
 
 def _furnished(agreement: Agreement, goals: int) -> Agreement:
@@ -246,9 +252,7 @@ def _furnished(agreement: Agreement, goals: int) -> Agreement:
 
 
 def test_the_document_asks_as_many_queries_for_two_parties_as_for_twenty_three(areas):
-    tampere = Municipality.objects.get(code="837")
-    small = start_strategic(kind="interface", municipalities=[tampere], main_theme=Theme.WELLBEING)
-    small = _furnished(small, goals=1)
+    small = _furnished(_small(), goals=1)
     big = _furnished(start_strategic(title="Iso sopimus"), goals=6)
     assert small.parties.count() == 2 and big.parties.count() > 20
 
@@ -270,7 +274,7 @@ def test_the_document_asks_as_many_queries_for_two_parties_as_for_twenty_three(a
 
 
 def test_the_version_counts_the_audit_entries_in_one_query(areas, django_assert_num_queries):
-    agreement = start_strategic()
+    agreement = _small()
     from audit.models import AuditEntry
 
     entries = AuditEntry.objects.filter(agreement_id=agreement.pk).order_by("id")

@@ -38,14 +38,12 @@ def test_a_party_reads_the_draft_as_its_document(client, world):
     assert "private" in response["Cache-Control"]
 
 
-def test_an_outsider_gets_404(client, world, dave):
-    client.force_login(dave)
-    assert client.get(reverse("pdfs:print", args=[world["draft"].pk])).status_code == 404
-
-
-def test_the_print_view_asks_for_a_login(client, world):
-    response = client.get(reverse("pdfs:print", args=[world["draft"].pk]))
+def test_an_outsider_gets_404_and_a_visitor_the_login(client, world, dave):
+    url = reverse("pdfs:print", args=[world["draft"].pk])
+    response = client.get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(dave)
+    assert client.get(url).status_code == 404
 
 
 def test_anyone_prints_an_agreement_of_the_register_but_not_a_draft(client, world):
