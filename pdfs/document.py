@@ -4,6 +4,7 @@ renders to the same bytes. WeasyPrint itself is only in ``pdfs.weasy``.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,6 +58,7 @@ class Rendered:
 
 SEAL_ANCHOR = "seal-box"
 HELSINKI = ZoneInfo("Europe/Helsinki")
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 TEMPLATE = "pdfs/document.html"
 
 
@@ -109,6 +111,13 @@ class DocSection:
     @property
     def sub_level(self) -> int:
         return min(self.level + 1, 6)
+
+    @property
+    def text(self) -> str:
+        """The section's sanitised text with its headings (h2, h3 …) below the section's own, so
+        the document's headings stay in order."""
+        shift = self.level - 1
+        return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", self.section.text)
 
 
 def _parties(agreement: Agreement) -> list[Party]:
