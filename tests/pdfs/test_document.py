@@ -20,12 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from agreements.models import Agreement, Forum, ForumSeat, Goal, Indicator, Measure, Signatory, Theme
+from agreements.services.editions import edition_start
 from agreements.templatetags.agreement_tags import money, number
 from pdfs.document import RenderError, agreement_version, document_context, render
 from regions.models import Municipality
 from tests.agreements.factories import start_strategic
 from tests.pdfs.conftest import Pdf
 from tym.parts import terms_of
+from users.models import User
 
 A4_HEIGHT = 841.89  # points
 
@@ -86,6 +88,9 @@ def cases(django_db_setup, django_db_blocker, tmp_path_factory):
             "tym": _case(tym, folder, "tym"),
             "swedish": _case(swedish, folder, "swedish"),
         }
+        coordinator = User.objects.get(username="pirkanmaa")
+        second = edition_start(agreement=signed, by=coordinator, reason="Palvelujen päivitys")
+        found["edition"] = _case(second, folder, "edition")
         found["again"] = render(strategic).pdf
         transaction.set_rollback(True)
     return found
@@ -194,6 +199,17 @@ def test_a_signed_agreement_has_no_watermark_and_shows_its_signatures_and_decisi
         assert signatory in text
     for decision in case.export["editions"][-1]["decisions"]:
         assert f"§ {decision['section']}" in text
+
+
+def test_a_later_edition_renders_as_a_draft_of_its_own_edition(cases):
+    case = cases["edition"]
+    assert case.agreement.edition == 2
+    pages = case.pdf.pages_text()
+    for heading in case.headings:
+        assert heading in case.pdf.text
+    for page in pages[1:]:
+        assert "Painos 2" in page and "LUONNOS" in page
+    assert json.loads(case.pdf.attachment(1)) == case.export
 
 
 def test_the_seal_goes_in_an_empty_box_on_the_signature_page(cases):
