@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agreements.models import Agreement, Forum, ForumSeat, Goal, Indicator, Measure, Signatory, Theme
 from agreements.services.editions import edition_start
@@ -299,3 +299,29 @@ def test_the_version_counts_the_audit_entries_in_one_query(areas, django_assert_
     assert version.number == entries.count()
     assert version.stamp == entries.last().pk
     assert version.at == entries.last().at
+
+
+def test_a_table_longer_than_a_page_repeats_its_header_row_on_every_page(tmp_path):
+    from django.conf import settings
+
+    from pdfs import weasy
+
+    rows = "".join(f"<tr><th scope='row'>Rivi {n}</th><td>{n}</td></tr>" for n in range(150))
+    html = (
+        f'<!DOCTYPE html><html lang="fi"><head><link rel="stylesheet" href="static/css/pdf.css"></head><body>'
+        f'<table class="doc-table"><thead><tr><th scope="col">Osapuoli</th><th scope="col">Määrä</th></tr></thead>'
+        f'<tbody>{rows}</tbody></table><div class="seal-box" id="seal-box"></div></body></html>'
+    )
+    written = weasy.write_pdf(
+        html,
+        base_url=f"{settings.BASE_DIR.resolve().as_uri()}/",
+        created=timezone.now(),
+        attachment=("a.json", b"{}", "data"),
+        font_dir=settings.PDF_FONT_DIR,
+        title="Taulukko",
+        anchor="seal-box",
+    )
+    pages = Pdf.of(written.pdf, tmp_path).pages_text()
+    assert written.pages == len(pages) > 2
+    for page in pages:
+        assert "Osapuoli Määrä" in page

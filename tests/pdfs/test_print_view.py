@@ -36,6 +36,11 @@ def test_a_party_reads_the_draft_as_its_document(client, world):
     assert re.search(r'<link rel="stylesheet" href="/static/css/pdf\.css', html)
     assert "style=" not in html and "<style" not in html and "<script" not in html
     assert "private" in response["Cache-Control"]
+    # Headings in order (one h1, never a level skipped), every header cell with its scope.
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False))
+    assert "<th>" not in html and html.count("<th ") == html.count("<th scope=")
 
 
 def test_an_outsider_gets_404_and_a_visitor_the_login(client, world, dave):
