@@ -42,6 +42,11 @@ class Part:
     # Whether the section's body may be cached: not when the part shows what changes outside the
     # agreement's own rows (its change stamp does not see them) or with the day.
     cacheable: bool = True
+    # --- The printed document (pdfs.document): the part as the PDF and the print view show it ---
+    # (a template given ``part`` (this context) and ``level``, its first heading's level); "": the
+    # document shows the section's text only.
+    print_template: str = ""
+    # --- end of the printed document ---
 
 
 @dataclass(frozen=True)

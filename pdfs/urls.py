@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from pdfs import verify_views, views
+from pdfs import print_views, verify_views, views
 
 app_name = "pdfs"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     ),
     path("register/<int:pk>/signed.pdf", views.signed_download, name="signed"),
     # --- print view (helper "document") ---
+    path("agreements/<int:pk>/print/", print_views.agreement_print, name="print"),
+    path("register/<int:pk>/print/", print_views.public_print, name="public_print"),
+    # --- end of print view ---
     # --- verification (helper "seal") ---
     path("verify/", verify_views.verify, name="verify"),
     # --- end verification ---

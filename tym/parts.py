@@ -4,6 +4,7 @@
 number of parties, locations, staff rows and costs; each part's context is built from it.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -102,6 +103,9 @@ PARTS = (
     # The goals are the group's rows, outside the agreement's change stamp.
     Part("tym_follow_up", _("Yearly goals"), "tym/parts/_follow_up.html", _follow_up_context, cacheable=False),
 )
+# --- The printed document (pdfs.document): each part's partial is templates/pdfs/doc/<section kind>.html ---
+PARTS = tuple(dataclasses.replace(part, print_template=f"pdfs/doc/{part.section_kind}.html") for part in PARTS)
+# --- end of the printed document ---
 
 
 def amount_text(value: Decimal | None) -> str | None:
