@@ -234,9 +234,22 @@ def _template_error(error: Exception) -> str:
     return _("The document's template could not be rendered: %(message)s") % {"message": error}
 
 
+def _weasy():
+    """``pdfs.weasy``, loaded where a render runs, not in the web processes; ``RenderError`` when
+    WeasyPrint cannot load its system libraries (Pango)."""
+    try:
+        from pdfs import weasy
+    except OSError as error:
+        raise RenderError(
+            _("WeasyPrint cannot start: %(error)s (it needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
+            % {"error": error}
+        ) from error
+    return weasy
+
+
 def check_fonts() -> Path:
     """The font folder, once every shipped font file is found in it (else ``RenderError``)."""
-    from pdfs import weasy  # WeasyPrint is loaded where a render runs, not in the web processes
+    weasy = _weasy()
 
     font_dir = Path(settings.PDF_FONT_DIR)
     for filename, _weight, _style in weasy.FONT_FILES:
@@ -248,17 +261,14 @@ def check_fonts() -> Path:
 
 
 def renderer_version() -> str:
-    from pdfs import weasy
-
-    return weasy.renderer_version()
+    return _weasy().renderer_version()
 
 
 def render(agreement: Agreement, *, final: bool = False) -> Rendered:
     """The agreement as a PDF/A-3b document in its own language, with its structured data attached
     (``final``: the signed agreement, with the register's public data). ``RenderError`` when it
     cannot be rendered however often it is tried (a missing font, a template error)."""
-    from pdfs import weasy
-
+    weasy = _weasy()
     font_dir = check_fonts()
     try:
         html, context = _html(agreement, final=final, screen=False)

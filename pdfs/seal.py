@@ -507,6 +507,12 @@ def seal_pdf(
     return Sealed(pdf=output.getvalue(), sealed_at=sealed_at, subject=subject)
 
 
+def ready() -> None:
+    """Raises ``SealError`` when the configured certificate and key cannot seal (checked before a
+    final PDF is rendered, so a missing seal fails the job at once)."""
+    _signer()
+
+
 def warm_up() -> None:
     """Load the stamp's font and the configured key now, so that the first seal a process makes
     is as quick as the others (a worker calls this when it starts; about 0.3 s)."""

@@ -17,7 +17,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements import permissions
@@ -77,11 +77,11 @@ def rendition_request(*, agreement: Agreement, by: User) -> Rendition:
 
 def can_retry(user: User, rendition: Rendition) -> bool:
     """A failed job (or one whose worker is gone) is tried again by those who may read the agreement;
-    the final PDF's by those who manage it."""
+    the final PDF's by its organisers (who run its workflow)."""
     if rendition.status != Rendition.Status.FAILED and not stale(rendition):
         return False
     if rendition.purpose == Rendition.Purpose.FINAL:
-        return permissions.can_manage_agreement(user, rendition.agreement)
+        return permissions.can_run_workflow(user, rendition.agreement)
     return permissions.can_view_agreement(user, rendition.agreement)
 
 
@@ -151,17 +151,27 @@ def rendition_fail(rendition_id: int, reason: str) -> None:
         rendition.save(update_fields=["status", "failure", "finished_at"])
 
 
+def _seal_ready() -> None:
+    from pdfs import seal
+
+    try:
+        seal.ready()
+    except seal.SealError as error:
+        raise SealFailed(str(error)) from error
+
+
 def _seal(rendered: document.Rendered, agreement: Agreement):
     from pdfs import seal
 
     try:
-        return seal.seal_pdf(
-            rendered.pdf,
-            page=rendered.seal_page,
-            box=rendered.seal_box,
-            reason=_("The signed agreement: edition %(edition)s") % {"edition": rendered.edition},
-            location=settings.SITE_URL,
-        )
+        with translation.override(agreement.language):  # the stamp's words in the agreement's language
+            return seal.seal_pdf(
+                rendered.pdf,
+                page=rendered.seal_page,
+                box=rendered.seal_box,
+                reason=_("The signed agreement, edition %(edition)s") % {"edition": rendered.edition},
+                location=settings.SITE_URL,
+            )
     except seal.SealError as error:
         raise SealFailed(str(error)) from error
 
@@ -177,6 +187,8 @@ def rendition_render(rendition_id: int) -> Rendition | None:
     agreement = Agreement.objects.select_related("county").get(pk=rendition.agreement_id)
     final = rendition.purpose == Rendition.Purpose.FINAL
     try:
+        if final:
+            _seal_ready()  # before the render: a seal that cannot be made fails the job at once
         rendered = document.render(agreement, final=final)
         sealed = _seal(rendered, agreement) if final else None
     except (document.RenderError, SealFailed) as error:

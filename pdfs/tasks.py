@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
@@ -58,3 +59,11 @@ def _fail_quietly(rendition_id: int, reason: str) -> None:
         services.rendition_fail(rendition_id, reason)
     except TRANSIENT:
         log.exception("could not record the failure of PDF %s", rendition_id)
+
+
+@worker_process_init.connect
+def _seal_warmed_up(**kwargs) -> None:
+    """A worker process loads the seal's key and font when it starts, not in its first job."""
+    from pdfs import seal
+
+    seal.warm_up()

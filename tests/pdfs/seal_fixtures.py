@@ -1,6 +1,6 @@
 """Fixtures of the seal tests: a seal certificate made once per session, PDF/A-3b documents to seal
-(made with WeasyPrint directly until the agreement document lands, then from it), and a stored
-final PDF. Also a URL conf for the verification page while ``pdfs.views`` is not on this branch."""
+(written as the agreement documents are, by pdfs.weasy), and a stored
+final PDF."""
 
 import datetime
 import hashlib
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
-from django.urls import include, path
 
 from pdfs import seal
 from pdfs.models import Rendition
@@ -49,15 +48,28 @@ def seal_settings(settings, seal_files):
 
 
 def pdfa(pages: int = 3) -> bytes:
-    """A small PDF/A-3b of ``pages`` pages, as WeasyPrint writes the agreement documents."""
-    from weasyprint import HTML
+    """A small PDF/A-3b of ``pages`` pages, written as the agreement documents are (``pdfs.weasy``)."""
+    from django.conf import settings
+
+    from pdfs import weasy
 
     body = "".join(
-        f'<section style="break-after: page"><h1>Sivu {n}</h1><p>{"Sopimuksen teksti, äö åÅ. " * 120}</p></section>'
+        f'<section class="page"><h1>Sivu {n}</h1><p>{"Sopimuksen teksti, äö åÅ. " * 120}</p></section>'
         for n in range(1, pages + 1)
     )
-    html = f'<html lang="fi"><head><title>Testisopimus</title></head><body>{body}</body></html>'
-    return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    html = (
+        '<html lang="fi"><head><title>Testisopimus</title><style>.page { break-after: page }'
+        f"</style></head><body>{body}</body></html>"
+    )
+    written = weasy.write_pdf(
+        html,
+        base_url=Path(settings.BASE_DIR).as_uri() + "/",
+        created=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        attachment=("agreement.json", b"{}", "data"),
+        font_dir=Path(settings.PDF_FONT_DIR),
+        title="Testisopimus",
+    )
+    return written.pdf
 
 
 @pytest.fixture(scope="session")
@@ -107,24 +119,6 @@ def stored_final(areas, sealed) -> Rendition:
         seal_subject=sealed.subject,
         finished_at=datetime.datetime.now(datetime.UTC),
     )
-
-
-# A URL conf with the project's URLs and the verification page in the pdfs namespace: until pdfs.views
-# lands on this branch, pdfs.urls cannot be imported, and the project's URLs do not include it.
-def _urlpatterns():
-    from yhdyspinta import urls
-
-    if any(getattr(p, "namespace", None) == "pdfs" for p in urls.urlpatterns):
-        return urls.urlpatterns
-    from pdfs import verify_views
-
-    return [*urls.urlpatterns, path("", include(([path("verify/", verify_views.verify, name="verify")], "pdfs")))]
-
-
-def __getattr__(name: str):
-    if name == "urlpatterns":  # read by Django when a test names this module as its URL conf
-        return _urlpatterns()
-    raise AttributeError(name)
 
 
 @pytest.fixture(scope="session")

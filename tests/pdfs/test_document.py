@@ -29,6 +29,8 @@ from tests.pdfs.conftest import Pdf
 from tym.parts import terms_of
 from users.models import User
 
+pytestmark = pytest.mark.pdftools  # poppler, qpdf and Pango
+
 A4_HEIGHT = 841.89  # points
 
 

@@ -14,8 +14,9 @@ from pdfs.verification import verify
 from tests.pdfs.seal_fixtures import *  # noqa: F403  the seal fixtures
 from tests.pdfs.seal_fixtures import changed_byte
 
+pytestmark = pytest.mark.pdftools  # poppler, qpdf and Pango
+
 # Until pdfs.views lands on this branch, the verification page is reached through the fixtures' URL conf.
-pytestmark = pytest.mark.urls("tests.pdfs.seal_fixtures")
 
 
 def test_a_stored_final_pdf_is_genuine(stored_final, seal_settings):
