@@ -436,6 +436,17 @@ SITE = {
     "pdfs:signed": Case(
         "get", lambda w, which: reverse("pdfs:signed", args=[w.agreements[which].pk]), everyone("404"), objects=BOTH
     ),
+    "pdfs:print": Case(
+        "get", lambda w, which: reverse("pdfs:print", args=[w.agreements[which].pk]), reader_expect("200"), objects=BOTH
+    ),
+    "pdfs:public_print": Case(
+        "get",
+        lambda w, which: reverse("pdfs:public_print", args=[w.agreements[which].pk]),
+        everyone("404"),
+        objects=BOTH,
+    ),
+    # Anyone checks a file; nothing is stored.
+    "pdfs:verify": Case("get", at("pdfs:verify"), everyone("200")),
     # --- end of PDFs ---
     # TYM steering groups (issue 11): public bodies, read by anyone logged in; set up and named by
     # the county's coordinators (Carol, Pirkanmaa's) and the officials of its employment authorities.
@@ -543,6 +554,8 @@ ADMIN_MODELS: dict[str, set[str]] = {
     "agreements.forum": set(),
     "agreements.annex": set(),
     "agreements.event": set(),
+    # PDFs are made by their jobs, and a sealed one by nobody else: the admin only shows them.
+    "pdfs.rendition": set(),
     # TYM steering groups change only through the services, which keep the permissions on each
     # group in step: the admin only shows them.
     "tym.steeringgroup": set(),
