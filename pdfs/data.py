@@ -8,7 +8,7 @@ from agreements.services.bundle import agreement_export
 FILENAME = "agreement.json"
 
 
-def attached_json(agreement: Agreement, *, public: bool = False) -> bytes:
-    """What ``manage.py export_agreement ID`` prints for ``agreement`` now, as UTF-8 (``public``: as
-    ``--public`` prints it, for the sealed PDF that the register offers to anyone)."""
-    return (json.dumps(agreement_export(agreement, public=public), ensure_ascii=False, indent=2) + "\n").encode()
+def attached_json(agreement: Agreement) -> bytes:
+    """What ``manage.py export_agreement ID --public`` prints for ``agreement`` now, as UTF-8: the
+    data of its own document (a PDF may go to a council's public agenda, the sealed one to anyone)."""
+    return (json.dumps(agreement_export(agreement, public=True), ensure_ascii=False, indent=2) + "\n").encode()

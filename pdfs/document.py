@@ -143,6 +143,8 @@ def document_context(agreement: Agreement, *, final: bool = False) -> dict:
     """Everything the document shows, in a fixed number of queries whatever the number of parties,
     goals, sections and versions (a kind's parts add their own fixed number)."""
     version = agreement_version(agreement)
+    # A kind's part that shows what holds on a day shows the version's day (tym.parts: the members).
+    agreement.shown_on = timezone.localtime(version.at, HELSINKI).date()
     kind = kinds.of(agreement)
     parties = _parties(agreement)
     blocks = [
@@ -266,7 +268,7 @@ def renderer_version() -> str:
 
 def render(agreement: Agreement, *, final: bool = False) -> Rendered:
     """The agreement as a PDF/A-3b document in its own language, with its structured data attached
-    (``final``: the signed agreement, with the register's public data). ``RenderError`` when it
+    (``final``: the signed agreement, without the watermark). ``RenderError`` when it
     cannot be rendered however often it is tried (a missing font, a template error)."""
     weasy = _weasy()
     font_dir = check_fonts()
@@ -283,7 +285,7 @@ def render(agreement: Agreement, *, final: bool = False) -> Rendered:
             f"{_('Version')} {version.number}",
         ]
         description = _("The agreement's structured data (export_agreement JSON)")
-    attachment = (ATTACHMENT_NAME, attached_json(agreement, public=final), str(description))
+    attachment = (ATTACHMENT_NAME, attached_json(agreement), str(description))
     written = weasy.write_pdf(
         html,
         base_url=Path(settings.BASE_DIR).resolve().as_uri() + "/",

@@ -9,6 +9,7 @@ agreement's state and must not change it (its version and change stamp are what 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,9 +38,12 @@ class Rendition(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Deliveries begun and never finished since it was last queued: their worker died with them.
+    interrupted = models.PositiveSmallIntegerField(_("interrupted"), default=0)
     worker = models.CharField(_("rendered by"), max_length=200, blank=True, help_text=_("host and process"))
     failure = models.TextField(_("why it failed"), blank=True)
     # What it was rendered from, set when the bytes are stored.
@@ -66,6 +70,11 @@ class Rendition(models.Model):
             # One final PDF per agreement: a re-delivered job or a second signature run cannot make another.
             models.UniqueConstraint(
                 fields=["agreement"], condition=models.Q(purpose="final"), name="pdfs_one_final_per_agreement"
+            ),
+            # The final PDF is the portal's own, requested by nobody: deleting a user never writes it.
+            models.CheckConstraint(
+                condition=~models.Q(purpose="final") | models.Q(requested_by__isnull=True),
+                name="pdfs_final_requested_by_nobody",
             ),
         ]
         indexes = [models.Index(fields=["agreement", "purpose", "-requested_at"], name="pdfs_agreement_newest")]

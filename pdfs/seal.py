@@ -14,6 +14,7 @@ by it: the portal vouches for its own seal, not for any certificate a reader's s
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime
 import functools
 import io
@@ -58,10 +59,15 @@ HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 FIELD_NAME = "Seal"
 TSA_TIMEOUT = 10  # seconds
+log = logging.getLogger(__name__)
 
 
 class SealError(Exception):
     """Sealing cannot be done with what is configured; the message says why and what to do."""
+
+
+class SealUnavailable(SealError):
+    """A service the seal needs did not answer (the timestamp authority): worth trying again later."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ class SealCheck:
     subject: str
     problem: str | None
     ours: bool = False
+    # False when the portal could not check the seal at all (its certificate is not readable here):
+    # then nothing is said about the file.
+    checked: bool = True
 
 
 # --- certificate and key
@@ -499,7 +508,7 @@ def seal_pdf(
             },
         )
     except TimestampRequestError as e:
-        raise SealError(
+        raise SealUnavailable(
             _("The timestamp authority %(url)s did not answer: %(error)s") % {"url": settings.SEAL_TSA_URL, "error": e}
         ) from e
     except (PdfError, SigningError) as e:
@@ -534,9 +543,19 @@ def _made_with(cert: asn1_x509.Certificate, trust_root: asn1_x509.Certificate) -
     return cert.dump() == trust_root.dump() or cert.issuer == trust_root.subject
 
 
-def validate(pdf: bytes) -> SealCheck:
-    """Check the newest signature of ``pdf`` against the configured seal certificate. Never raises
-    for a bad file: the check's ``problem`` says what is wrong."""
+def _trust_roots() -> list[asn1_x509.Certificate]:
+    """The configured seal certificate and the earlier ones (SEAL_EARLIER_CERTIFICATES): a PDF
+    sealed before the certificate was renewed is still the portal's."""
+    roots = [translate_pyca_cryptography_cert_to_asn1(_load_certificate())]
+    for path in settings.SEAL_EARLIER_CERTIFICATES:
+        roots.append(translate_pyca_cryptography_cert_to_asn1(_load_certificate(Path(path))))
+    return roots
+
+
+def validate(pdf: bytes, *, at: datetime.datetime | None = None) -> SealCheck:
+    """Check the newest signature of ``pdf`` against the portal's seal certificates, as of ``at``
+    (the time it was sealed, when known: a certificate that has expired since still made it; else
+    now). Never raises for a bad file: the check's ``problem`` says what is wrong."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
@@ -546,10 +565,13 @@ def validate(pdf: bytes) -> SealCheck:
         return _unsealed(_("The file has no digital seal."))
     embedded = signatures[-1]
     try:
-        trust_root = translate_pyca_cryptography_cert_to_asn1(_load_certificate())
+        roots = _trust_roots()
     except SealError as e:
-        return _unsealed(str(e), sealed=True)
-    context = ValidationContext(trust_roots=[trust_root], allow_fetching=False, revocation_mode="soft-fail")
+        log.error("seals cannot be checked: %s", e)
+        return dataclasses.replace(
+            _unsealed(_("The portal cannot check seals now; try again later."), sealed=True), checked=False
+        )
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=at)
     try:
         status = validate_pdf_signature(embedded, signer_validation_context=context, skip_diff=True)
     except Exception:  # noqa: BLE001  a damaged signature container fails in many ways
@@ -565,7 +587,7 @@ def validate(pdf: bytes) -> SealCheck:
         problem = _("The seal is broken: the file was changed after it was sealed.")
     elif not status.valid:
         problem = _("The seal's signature is not valid.")
-    elif not ours and _made_with(status.signing_cert, trust_root):
+    elif not ours and any(_made_with(status.signing_cert, root) for root in roots):
         # Ours, but the check failed: an expired or not yet valid certificate, say.
         problem = _("The portal's seal certificate did not pass the check (%(reason)s).") % {
             "reason": status.trust_problem_indic or _("no valid path to it")

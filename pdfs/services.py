@@ -7,16 +7,16 @@ task is sent when its transaction commits. Without a broker (the embedded defaul
 task eagerly, right after the commit.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
 import os
 import socket
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,12 +37,21 @@ class SealFailed(Exception):
     """Sealing refused (``pdfs.seal.SealError``), with the reason for the people who retry it."""
 
 
+class SealUnavailable(Exception):
+    """A service the seal needs did not answer (``pdfs.seal.SealUnavailable``): tried again later."""
+
+
 def _enqueue(rendition: Rendition) -> None:
     from pdfs.tasks import render_rendition
 
     # robust: without a broker the task runs here, after the commit; whatever it meets is written
     # on the rendition and must not fail the request that queued it.
-    transaction.on_commit(partial(render_rendition.delay, rendition.pk), robust=True)
+    pk = rendition.pk
+
+    def send() -> None:  # named, for the log line of a send that fails
+        render_rendition.delay(pk)
+
+    transaction.on_commit(send, robust=True)
 
 
 def current_stamp(agreement: Agreement) -> int | None:
@@ -50,12 +59,16 @@ def current_stamp(agreement: Agreement) -> int | None:
 
 
 def stale(rendition: Rendition, now: datetime.datetime | None = None) -> bool:
-    """A job begun longer ago than the time limit allows and still not finished: its worker is gone
-    and nothing will finish it (a hard time limit kills without a word)."""
-    if rendition.status != Rendition.Status.RENDERING or rendition.started_at is None:
-        return False
+    """A job that nothing will finish: begun longer ago than twice the time limit and not finished
+    (its worker is gone; a hard time limit kills without a word), or queued that long and never
+    taken up (its message was lost: the broker was away when it was sent)."""
     limit = datetime.timedelta(seconds=settings.PDF_RENDER_TIME_LIMIT * 2)
-    return (now or timezone.now()) - rendition.started_at > limit
+    now = now or timezone.now()
+    if rendition.status == Rendition.Status.RENDERING and rendition.started_at is not None:
+        return now - rendition.started_at > limit
+    if rendition.status == Rendition.Status.QUEUED:
+        return now - rendition.queued_at > limit
+    return False
 
 
 @transaction.atomic
@@ -87,17 +100,29 @@ def can_retry(user: User, rendition: Rendition) -> bool:
 
 @transaction.atomic
 def rendition_retry(*, rendition: Rendition, by: User) -> Rendition:
+    """Queues a failed (or stale) job again; the PDF for reading is then ``by``'s request."""
     rendition = Rendition.objects.select_for_update().select_related("agreement").defer("content").get(pk=rendition.pk)
     if not can_retry(by, rendition):
-        if rendition.status in (Rendition.Status.FAILED, Rendition.Status.RENDERING):
+        if rendition.status == Rendition.Status.FAILED or stale(rendition):
             raise PermissionDenied
         raise ValidationError(_("Only a PDF that failed is made again."))
     rendition.status = Rendition.Status.QUEUED
     rendition.failure = ""
-    rendition.requested_by = by
-    rendition.save(update_fields=["status", "failure", "requested_by"])
+    rendition.interrupted = 0
+    rendition.queued_at = timezone.now()
+    if rendition.purpose == Rendition.Purpose.READING:
+        rendition.requested_by = by
+    rendition.save(update_fields=["status", "failure", "interrupted", "queued_at", "requested_by"])
     _enqueue(rendition)
     return rendition
+
+
+def rendition_requeue(rendition_id: int) -> None:
+    """Back in the queue, to be tried again later (the task retries it): the database, the broker or
+    the timestamp authority did not answer. Not counted as interrupted."""
+    Rendition.objects.filter(pk=rendition_id).exclude(status=Rendition.Status.DONE).update(
+        status=Rendition.Status.QUEUED, queued_at=timezone.now()
+    )
 
 
 def final_request(agreement: Agreement) -> Rendition | None:
@@ -120,22 +145,27 @@ def _claim(rendition_id: int) -> Rendition | None:
         rendition = Rendition.objects.select_for_update().defer("content").get(pk=rendition_id)
         if rendition.status == Rendition.Status.DONE:
             return None
-        if rendition.status == Rendition.Status.RENDERING and rendition.attempts >= DEATHS_TOLERATED:
-            # Each delivery before this one was begun and never finished: its worker died with it.
-            rendition.status = Rendition.Status.FAILED
-            rendition.failure = _("The worker stopped %(count)s times while making this PDF.") % {
-                "count": rendition.attempts
-            }
-            rendition.finished_at = timezone.now()
-            rendition.save(update_fields=["status", "failure", "finished_at"])
-            return None
+        if rendition.status == Rendition.Status.RENDERING:
+            # The delivery before this one was begun and never finished: its worker died with it.
+            rendition.interrupted += 1
+            if rendition.interrupted >= DEATHS_TOLERATED:
+                rendition.status = Rendition.Status.FAILED
+                rendition.failure = _("The worker stopped %(count)s times while making this PDF.") % {
+                    "count": rendition.interrupted
+                }
+                rendition.finished_at = timezone.now()
+                rendition.save(update_fields=["status", "interrupted", "failure", "finished_at"])
+                log.error("PDF %s failed: %s", rendition.pk, rendition.failure)
+                return None
         rendition.status = Rendition.Status.RENDERING
         rendition.attempts += 1
         rendition.started_at = timezone.now()
         rendition.finished_at = None
         rendition.failure = ""
         rendition.worker = f"{socket.gethostname()}:{os.getpid()}"
-        rendition.save(update_fields=["status", "attempts", "started_at", "finished_at", "failure", "worker"])
+        rendition.save(
+            update_fields=["status", "attempts", "interrupted", "started_at", "finished_at", "failure", "worker"]
+        )
         return rendition
 
 
@@ -149,6 +179,7 @@ def rendition_fail(rendition_id: int, reason: str) -> None:
         rendition.failure = reason
         rendition.finished_at = timezone.now()
         rendition.save(update_fields=["status", "failure", "finished_at"])
+    log.error("PDF %s of agreement %s failed: %s", rendition_id, rendition.agreement_id, reason)
 
 
 def _seal_ready() -> None:
@@ -172,8 +203,22 @@ def _seal(rendered: document.Rendered, agreement: Agreement):
                 reason=_("The signed agreement, edition %(edition)s") % {"edition": rendered.edition},
                 location=settings.SITE_URL,
             )
+    except seal.SealUnavailable as error:
+        raise SealUnavailable(str(error)) from error
     except seal.SealError as error:
         raise SealFailed(str(error)) from error
+
+
+@contextlib.contextmanager
+def _one_snapshot():
+    """One transaction that sees one state of the database (PostgreSQL: REPEATABLE READ), so the
+    version a document names is the version it shows, whatever is saved while it is rendered."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def rendition_render(rendition_id: int) -> Rendition | None:
@@ -184,12 +229,13 @@ def rendition_render(rendition_id: int) -> Rendition | None:
     rendition = _claim(rendition_id)
     if rendition is None:
         return None
-    agreement = Agreement.objects.select_related("county").get(pk=rendition.agreement_id)
     final = rendition.purpose == Rendition.Purpose.FINAL
     try:
         if final:
             _seal_ready()  # before the render: a seal that cannot be made fails the job at once
-        rendered = document.render(agreement, final=final)
+        with _one_snapshot():
+            agreement = Agreement.objects.select_related("county").get(pk=rendition.agreement_id)
+            rendered = document.render(agreement, final=final)
         sealed = _seal(rendered, agreement) if final else None
     except (document.RenderError, SealFailed) as error:
         rendition_fail(rendition_id, str(error))

@@ -14,8 +14,8 @@ from pdfs import services
 
 log = logging.getLogger(__name__)
 
-# Errors that pass: the database or the broker away for a moment.
-TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+# Errors that pass: the database, the broker or the timestamp authority away for a moment.
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError, services.SealUnavailable)
 MAX_RETRIES = 5
 
 
@@ -28,36 +28,44 @@ MAX_RETRIES = 5
     max_retries=MAX_RETRIES,
 )
 def render_rendition(self, rendition_id: int) -> str:
-    """Renders (and for the final PDF seals) one rendition; tried again with a growing pause when
-    the database or the broker is away, failed with the reason otherwise."""
+    """Renders (and for the final PDF seals) one rendition; put back in the queue and tried again
+    with a growing pause (5 s to 80 s) when the database, the broker or the timestamp authority is
+    away, failed with the reason otherwise."""
     try:
         rendition = services.rendition_render(rendition_id)
     except SoftTimeLimitExceeded:
-        services.rendition_fail(
+        _fail_quietly(
             rendition_id,
             _("Making the PDF took longer than %(seconds)s seconds.") % {"seconds": settings.PDF_RENDER_TIME_LIMIT},
         )
         return "failed"
     except TRANSIENT as error:
-        if self.request.retries >= MAX_RETRIES:
-            _fail_quietly(rendition_id, _("The database or the job queue did not answer: %(error)s") % {"error": error})
+        # Without a broker (eager) there is no later: the job fails now, and is tried again by hand.
+        if self.request.is_eager or self.request.retries >= MAX_RETRIES:
+            _fail_quietly(rendition_id, _("A service did not answer: %(error)s") % {"error": error})
             return "failed"
-        raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
-    except DatabaseError:
-        raise
+        _requeue_quietly(rendition_id)
+        raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
     except Exception as error:  # a defect: recorded on the job, which the user can try again
         log.exception("rendering PDF %s failed", rendition_id)
-        services.rendition_fail(
+        _fail_quietly(
             rendition_id, _("An unexpected error stopped the PDF: %(error)s") % {"error": type(error).__name__}
         )
         return "failed"
     return "done" if rendition is not None else "nothing to do"
 
 
+def _requeue_quietly(rendition_id: int) -> None:
+    try:
+        services.rendition_requeue(rendition_id)
+    except DatabaseError:  # the database is what is away: the job stays begun, and is taken again
+        log.warning("could not put PDF %s back in the queue", rendition_id)
+
+
 def _fail_quietly(rendition_id: int, reason: str) -> None:
     try:
         services.rendition_fail(rendition_id, reason)
-    except TRANSIENT:
+    except DatabaseError:
         log.exception("could not record the failure of PDF %s", rendition_id)
 
 

@@ -38,7 +38,8 @@ def verify(content: bytes) -> Verdict:
         .filter(purpose=Rendition.Purpose.FINAL, status=Rendition.Status.DONE, sha256=sha256)
         .first()
     )
-    seal = validate(content)
+    # A stored PDF is checked as of when it was sealed: its certificate may have expired since.
+    seal = validate(content, at=rendition.sealed_at if rendition is not None else None)
     if rendition is not None and seal.valid:
         sealed_at = rendition.sealed_at or seal.signed_at
         agreement = rendition.agreement
@@ -58,6 +59,8 @@ def _when(moment: datetime.datetime | None) -> str:
 
 
 def _not_genuine(rendition: Rendition | None, seal: SealCheck) -> str:
+    if not seal.checked:
+        return seal.problem or ""
     lead = _("This is not the genuine signed agreement.")
     if not seal.sealed:
         reason = _("%(problem)s It is not a PDF made by the portal.") % {"problem": seal.problem}

@@ -5,7 +5,9 @@ see it), then the rendition among that agreement's own. The panel on the agreeme
 rendered outside its cached body: a job's progress is not a change to the agreement.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -19,28 +21,37 @@ from users.models import User
 
 
 def _rendition(agreement: Agreement, pk: int) -> Rendition:
-    return get_object_or_404(Rendition.objects.defer("content"), pk=pk, agreement=agreement)
+    rendition = get_object_or_404(Rendition.objects.defer("content"), pk=pk, agreement=agreement)
+    rendition.agreement = agreement  # the one checked, with its permissions read once
+    return rendition
 
 
 def _state(user: User, rendition: Rendition | None) -> dict:
     if rendition is None:
         return {}
+    agreement = rendition.agreement
     stale = services.stale(rendition)
     return {
         "rendition": rendition,
         "pending": rendition.is_pending and not stale,
         "stale": stale,
         "can_retry": services.can_retry(user, rendition),
+        # Why it failed may name the server's files and settings: for the organisers and the admins.
+        "shows_reason": user.is_staff or permissions.can_run_workflow(user, agreement),
     }
 
 
 def panel(user: User, agreement: Agreement) -> dict:
     """What the PDF panel on the agreement's page shows: the newest PDF for reading and the sealed one."""
-    renditions = agreement.renditions.defer("content")
+    newest = {}
+    for purpose in (Rendition.Purpose.READING, Rendition.Purpose.FINAL):
+        newest[purpose] = agreement.renditions.defer("content").filter(purpose=purpose).first()
+        if newest[purpose] is not None:
+            newest[purpose].agreement = agreement
     return {
         "agreement": agreement,
-        "reading": _state(user, renditions.filter(purpose=Rendition.Purpose.READING).first()),
-        "final": _state(user, renditions.filter(purpose=Rendition.Purpose.FINAL).first()),
+        "reading": _state(user, newest[Rendition.Purpose.READING]),
+        "final": _state(user, newest[Rendition.Purpose.FINAL]),
     }
 
 
@@ -70,12 +81,8 @@ def rendition_status(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRe
 def rendition_retry(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_user(request.user, pk)
     rendition = _rendition(agreement, rendition_pk)
-    try:
+    with contextlib.suppress(ValidationError):  # it was made meanwhile: the answer shows it
         services.rendition_retry(rendition=rendition, by=request.user)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError:
-        pass  # it was made meanwhile: the answer shows it
     if request.headers.get("HX-Request"):
         return _answer(request, agreement, _rendition(agreement, rendition_pk))
     return redirect("pdfs:status", pk=agreement.pk, rendition_pk=rendition.pk)

@@ -72,8 +72,11 @@ def terms_of(agreement: Agreement) -> Terms:
 
 
 def _group_context(agreement: Agreement) -> dict:
+    """The group's members on a day: today, or the day of the version a document shows
+    (``agreement.shown_on``, set by ``pdfs.document``), so a document renders the same every day."""
     terms = TymAgreement.objects.select_related("group").get(agreement=agreement)
-    return {"tym": group_on(terms.group, max(agreement.valid_from, timezone.localdate()))}
+    day = getattr(agreement, "shown_on", None) or timezone.localdate()
+    return {"tym": group_on(terms.group, max(agreement.valid_from, day))}
 
 
 def _follow_up_context(agreement: Agreement) -> dict:

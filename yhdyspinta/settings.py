@@ -208,6 +208,8 @@ SEAL_CERTIFICATE = Path(env("SEAL_CERTIFICATE", str(VAR_DIR / "seal" / "certific
 SEAL_KEY = Path(env("SEAL_KEY", str(VAR_DIR / "seal" / "key.pem")))
 SEAL_KEY_PASSPHRASE = env("SEAL_KEY_PASSPHRASE", "")
 SEAL_TSA_URL = env("SEAL_TSA_URL", "")
+# Certificates that sealed earlier PDFs (comma-separated PEM paths): kept trusted after a renewal.
+SEAL_EARLIER_CERTIFICATES = env_list("SEAL_EARLIER_CERTIFICATES", [])
 
 # The daily date task (agreements.tasks.daily_dates): statuses moved by dates, reminders sent.
 # `celery beat` runs it (docker-compose.yml); `manage.py daily_dates` is the same for cron.

@@ -152,11 +152,11 @@ def _file(file: FieldFile) -> dict[str, Any] | None:
 def agreement_export(agreement: Agreement, *, public: bool = False) -> dict[str, Any]:
     """The bundle of ``agreement`` with its whole series of editions, in edition order.
 
-    ``public``: only what a public document shows (621/1999), for the sealed PDF that anyone may
-    download: the public editions of the series and ``agreement`` itself, without portal users (every
-    user is null and ``users`` is empty), section histories, comments, the timeline, approval
-    comments, second factors and signed pages' scans. It carries ``"public": true``, and
-    ``agreement_import`` refuses it: it is for reading, not for restoring.
+    ``public``: what the agreement's own document shows, for the data attached to its PDFs (the
+    sealed one may be downloaded by anyone, 621/1999; a PDF for reading goes to councils' agendas):
+    ``agreement`` alone, without portal users (every user is null and ``users`` is empty), section
+    histories, comments, the timeline, approval comments, second factors and signed pages' scans. It
+    carries ``"public": true``, and ``agreement_import`` refuses it: it is for reading, not restoring.
     """
     usernames: set[str] = set()
 
@@ -167,10 +167,8 @@ def agreement_export(agreement: Agreement, *, public: bool = False) -> dict[str,
             usernames.add(user.username)
         return _user(user)
 
-    series = agreement_series(agreement)
-    if public:
-        shown = set(permissions.public_agreements().filter(pk__in=[e.pk for e in series]).values_list("pk", flat=True))
-        series = [e for e in series if e.pk in shown or e.pk == agreement.pk]
+    # The edition's own document carries itself: what other editions are and become is theirs.
+    series = [e for e in agreement_series(agreement) if e.pk == agreement.pk] if public else agreement_series(agreement)
     editions = [_edition_export(edition, who, public=public) for edition in series]
     users = [
         {"username": u.username, "first_name": u.first_name, "last_name": u.last_name, "email": u.email}

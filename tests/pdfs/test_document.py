@@ -49,7 +49,7 @@ class Case:
 def _case(agreement: Agreement, folder, name: str) -> Case:
     rendered = render(agreement)
     out = io.StringIO()
-    call_command("export_agreement", agreement.pk, stdout=out)
+    call_command("export_agreement", agreement.pk, "--public", stdout=out)
     expected = []
     if agreement.kind == "tym":
         with translation.override(agreement.language):

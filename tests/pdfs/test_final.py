@@ -89,7 +89,7 @@ def test_the_sealed_pdf_cannot_be_changed_or_deleted(signed):
 def test_the_register_offers_the_sealed_pdf_and_the_verification_page_recognises_it(signed):
     final = Rendition.objects.get(agreement=signed, purpose=Rendition.Purpose.FINAL)
     content = bytes(final.content)
-    anonymous = Client()
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     page = anonymous.get(reverse("register:agreement", args=[signed.pk])).content.decode()
     assert reverse("pdfs:signed", args=[signed.pk]) in page and final.sha256 in page
@@ -133,5 +133,58 @@ def test_only_the_organisers_try_the_final_pdf_again(carol, django_capture_on_co
     client.force_login(make_user("alice", Municipality.objects.get(code="837")))
     assert client.get(reverse("pdfs:status", args=[agreement.pk, final.pk])).status_code == 200
 
-    assert client.post(reverse("pdfs:retry", args=[agreement.pk, final.pk])).status_code == 404
+    assert client.post(reverse("pdfs:retry", args=[agreement.pk, final.pk])).status_code == 403
     assert Rendition.objects.get(pk=final.pk).status == Rendition.Status.FAILED
+
+
+def test_the_organiser_who_tried_the_final_pdf_again_can_still_be_deleted(
+    carol, settings, seal_files, django_capture_on_commit_callbacks
+):
+    agreement = sign_all(to_signing(interface_agreement(carol), carol), carol, django_capture_on_commit_callbacks)
+    final = Rendition.objects.get(agreement=agreement, purpose=Rendition.Purpose.FINAL)
+    settings.SEAL_CERTIFICATE, settings.SEAL_KEY = seal_files
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rendition_retry(rendition=final, by=carol)
+
+    carol.delete()  # the sealed PDF names nobody who asked for it: nothing in it is written
+
+    final.refresh_from_db()
+    assert final.status == Rendition.Status.DONE and final.requested_by is None
+
+
+def test_a_timestamp_authority_that_does_not_answer_fails_the_final_pdf_naming_it(
+    carol, seal_settings, django_capture_on_commit_callbacks
+):
+    seal_settings.SEAL_TSA_URL = "http://127.0.0.1:9/"  # nothing listens there
+    agreement = sign_all(to_signing(interface_agreement(carol), carol), carol, django_capture_on_commit_callbacks)
+
+    final = Rendition.objects.get(agreement=agreement, purpose=Rendition.Purpose.FINAL)
+    # Without a broker nothing would try it later: it fails at once (a worker puts it back in the
+    # queue and tries again with a growing pause), and no worker died.
+    assert final.status == Rendition.Status.FAILED and "http://127.0.0.1:9/" in final.failure
+    assert (final.attempts, final.interrupted) == (1, 0)
+
+
+def test_a_renewed_seal_certificate_keeps_the_earlier_pdfs_genuine(signed, settings, seal_files, stranger_files):
+    from pdfs import verification
+
+    content = bytes(Rendition.objects.get(agreement=signed, purpose=Rendition.Purpose.FINAL).content)
+    settings.SEAL_CERTIFICATE, settings.SEAL_KEY = stranger_files  # the new certificate
+    assert not verification.verify(content).genuine
+
+    settings.SEAL_EARLIER_CERTIFICATES = [str(seal_files[0])]
+
+    assert verification.verify(content).genuine
+
+
+def test_where_the_seal_certificate_is_not_readable_nothing_is_said_about_the_file(signed, settings, tmp_path):
+    content = bytes(Rendition.objects.get(agreement=signed, purpose=Rendition.Purpose.FINAL).content)
+    settings.SEAL_CERTIFICATE = tmp_path / "missing.pem"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("pdfs:verify"), {"file": SimpleUploadedFile("s.pdf", content)}
+    )
+
+    text = page.content.decode()
+    assert "Not checked" in text and "cannot check seals now" in text and "not the genuine" not in text

@@ -21,7 +21,7 @@ def agreement(carol):
 
 
 def client_of(user) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -148,3 +148,32 @@ def test_the_render_command_names_a_missing_agreement(areas, tmp_path):
 
     with pytest.raises(CommandError, match="there is no agreement 999999"):
         call_command("render_agreement", "999999", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_a_job_whose_message_was_lost_is_tried_again(agreement, alice, settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    rendition = services.rendition_request(agreement=agreement, by=alice)  # its message never runs here
+    old = timezone.now() - datetime.timedelta(seconds=settings.PDF_RENDER_TIME_LIMIT * 2 + 1)
+    Rendition.objects.filter(pk=rendition.pk).update(queued_at=old)
+    client = client_of(alice)
+    page = client.get(reverse("pdfs:status", args=[agreement.pk, rendition.pk])).content.decode()
+    assert "no worker took the job up" in page and 'hx-trigger="every 1s"' not in page and "Try again" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pdfs:retry", args=[agreement.pk, rendition.pk]))
+
+    assert Rendition.objects.get(pk=rendition.pk).status == Rendition.Status.DONE
+
+
+def test_a_job_whose_worker_died_three_times_fails_instead_of_running_again(agreement, alice):
+    rendition = services.rendition_request(agreement=agreement, by=alice)
+    # Three deliveries begun and never finished: each worker died in the middle.
+    Rendition.objects.filter(pk=rendition.pk).update(status=Rendition.Status.RENDERING, interrupted=2, attempts=3)
+
+    assert services.rendition_render(rendition.pk) is None
+
+    rendition.refresh_from_db()
+    assert rendition.status == Rendition.Status.FAILED and "stopped 3 times" in rendition.failure

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 
 from pdfs.models import Rendition
@@ -16,7 +17,11 @@ from tests.pdfs.seal_fixtures import changed_byte
 
 pytestmark = pytest.mark.pdftools  # poppler, qpdf and Pango
 
-# Until pdfs.views lands on this branch, the verification page is reached through the fixtures' URL conf.
+
+@pytest.fixture
+def client():
+    """An anonymous visitor whose browser asks for English."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_a_stored_final_pdf_is_genuine(stored_final, seal_settings):
@@ -52,9 +57,17 @@ def test_a_pdf_sealed_by_someone_else_is_not_genuine(stored_final, seal_settings
     assert "sealed by someone else (Mallory Oy)" in verdict.message
 
 
-def test_a_rendition_not_yet_done_does_not_count(stored_final, seal_settings):
-    Rendition.objects.filter(pk=stored_final.pk).update(status=Rendition.Status.FAILED)
-    verdict = verify(bytes(stored_final.content))
+def test_a_rendition_not_yet_done_does_not_count(areas, sealed, seal_settings):
+    from tests.agreements.factories import start_strategic
+
+    Rendition.objects.create(
+        agreement=start_strategic("08"),
+        purpose=Rendition.Purpose.FINAL,
+        status=Rendition.Status.RENDERING,
+        content=sealed.pdf,
+        sha256=hashlib.sha256(sealed.pdf).hexdigest(),
+    )
+    verdict = verify(sealed.pdf)
     assert not verdict.genuine
     assert "stored no signed agreement with exactly this content" in verdict.message
 

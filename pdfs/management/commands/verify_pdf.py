@@ -1,5 +1,5 @@
 """Says whether a file is the genuine signed agreement, as the verification page does. Exit 0 when
-it is, 1 when it is not, 2 when the file cannot be read."""
+it is, 1 when it is not, 2 when the file cannot be read or the seal cannot be checked here."""
 
 import sys
 from pathlib import Path
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         except OSError as e:
             raise CommandError(f"Cannot read {file}: {e.strerror}", returncode=2) from e
         verdict = verify(content)
+        if not verdict.seal.checked:
+            raise CommandError(verdict.message, returncode=2)
         self.stdout.write(verdict.message)
         self.stdout.write(f"SHA-256: {verdict.sha256}")
         if verdict.seal.sealed:
