@@ -557,7 +557,7 @@ def test_the_public_bundle_holds_only_what_the_register_shows(alice, bob, settin
     call_command("export_agreement", str(second.pk), "--public", stdout=out)
     bundle = json.loads(out.getvalue())
 
-    # The first edition was superseded while it was being decided: never public, so not in it.
+    # The edition alone: the first edition, superseded while it was being decided, is not in it.
     assert (bundle["public"], bundle["edition"], [e["agreement"]["edition"] for e in bundle["editions"]]) == (
         True,
         2,

@@ -19,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public",
             action="store_true",
-            help="only the agreement's own document (the data attached to its PDFs): this edition, no portal users, histories, comments or timeline; cannot be imported",
+            help=(
+                "only the agreement's own document (the data attached to its PDFs): this edition, "
+                "no portal users, histories, comments or timeline; cannot be imported"
+            ),
         )
 
     def handle(self, *args, id: int, public: bool = False, **options):
