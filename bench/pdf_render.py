@@ -430,7 +430,7 @@ def main() -> None:
         sealing = seal_times(jobs[0][1], folder, options.seals)
         row(f"seal the strategic final PDF ({sealing['pages']} pages): median", f"{sealing['median']:.3f} s",
             f"< {TARGETS['seal_s']} s", sealing["median"] < TARGETS["seal_s"])  # fmt: skip
-        row("  first seal in a process, nothing loaded", f"{sealing['cold']:.3f} s")
+        row("  first seal in a process (key, stamp font not loaded)", f"{sealing['cold']:.3f} s")
         row("  seal.warm_up (a worker does it when it starts)", f"{sealing['warm_up']:.3f} s")
         row("  first seal after warm_up", f"{sealing['after_warm_up']:.3f} s", f"< {TARGETS['seal_s']} s",
             sealing["after_warm_up"] < TARGETS["seal_s"])  # fmt: skip
