@@ -13,6 +13,7 @@ by it: the portal vouches for its own seal, not for any certificate a reader's s
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
@@ -439,6 +440,17 @@ def _signer() -> _Signer:
     return _cached_signer(cert_path, key_path, settings.SEAL_KEY_PASSPHRASE, stamp)
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """``function(*args, **kwargs)``: pyHanko's synchronous calls start an asyncio loop of their own,
+    which fails where one already runs (an ASGI server, a test driving a browser); there, in a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def stamp_time(moment: datetime.datetime) -> str:
     """A time as the stamp and the verdict write it: d.m.yyyy HH.MM, Helsinki time."""
     local = moment.astimezone(HELSINKI)
@@ -499,7 +511,8 @@ def seal_pdf(
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         _same_producer(writer)
-        output = pdf_signer.sign_pdf(
+        output = _outside_event_loop(
+            pdf_signer.sign_pdf,
             writer,
             appearance_text_params={
                 "title": _("Digitally sealed"),
@@ -573,7 +586,9 @@ def validate(pdf: bytes, *, at: datetime.datetime | None = None) -> SealCheck:
         )
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=at)
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=context, skip_diff=True)
+        status = _outside_event_loop(
+            validate_pdf_signature, embedded, signer_validation_context=context, skip_diff=True
+        )
     except Exception:  # noqa: BLE001  a damaged signature container fails in many ways
         return _unsealed(_("The seal cannot be read: the file is damaged."), sealed=True)
     subject = _subject(status.signing_cert)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from pdfs.models import Rendition
-from pdfs.seal import SealCheck, stamp_time, validate
 
 if TYPE_CHECKING:
     from agreements.models import Agreement
+    from pdfs.seal import SealCheck
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Verdict:
     agreement: "Agreement | None"
     edition: int | None
     sealed_at: datetime.datetime | None
-    seal: SealCheck
+    seal: "SealCheck"
     message: str  # in the active language
     sha256: str = ""
 
@@ -32,6 +32,8 @@ def verify(content: bytes) -> Verdict:
     """Genuine when the file is byte for byte a stored final PDF and its seal is valid (made with
     the portal's seal and unchanged since). The message says which agreement, edition and time,
     or why not."""
+    from pdfs.seal import validate  # pyHanko is loaded where a file is checked, not in every process
+
     sha256 = hashlib.sha256(content).hexdigest()
     rendition = (
         Rendition.objects.select_related("agreement")
@@ -54,11 +56,13 @@ def verify(content: bytes) -> Verdict:
 def _when(moment: datetime.datetime | None) -> str:
     if moment is None:
         return "–"
+    from pdfs.seal import stamp_time
+
     day, time = stamp_time(moment).split(" ")
     return _("%(day)s at %(time)s") % {"day": day, "time": time}
 
 
-def _not_genuine(rendition: Rendition | None, seal: SealCheck) -> str:
+def _not_genuine(rendition: Rendition | None, seal: "SealCheck") -> str:
     if not seal.checked:
         return seal.problem or ""
     lead = _("This is not the genuine signed agreement.")

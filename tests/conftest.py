@@ -245,3 +245,35 @@ def worker():
     process = worker_start()
     yield process
     worker_stop(process)
+
+
+@pytest.fixture
+def worker_on_test_database(transactional_db, areas, monkeypatch):
+    """Worker processes started in the test read the test database, which its data is committed to."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    monkeypatch.setenv(
+        "DATABASE_URL", f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def through_the_broker(settings):
+    """Tasks sent by the test go through Redis to a worker, not run in the test's process."""
+    from yhdyspinta.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def worker_running(app, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Waits until the worker started as ``process`` answers a ping."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not app.control.ping(timeout=0.5):
+        assert process.poll() is None, process.stdout.read().decode()
+        assert time.monotonic() < deadline, "the worker did not start"

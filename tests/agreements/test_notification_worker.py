@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from agreements.models import Notification, NotificationOptOut
 from agreements.services.notifications import notify
@@ -13,18 +13,12 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def worker_on_test_database(transactional_db, areas, monkeypatch):
-    """The worker process reads the test database, which the data below is committed to."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    monkeypatch.setenv(
-        "DATABASE_URL", f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+def worker_prints_mail(worker_on_test_database, monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)  # the worker prints the mail to its log
 
 
 @pytest.mark.postgres
-def test_the_mail_of_a_notice_is_sent_by_a_worker_after_commit(worker_on_test_database, worker, alice, settings):
+def test_the_mail_of_a_notice_is_sent_by_a_worker_after_commit(worker_prints_mail, worker, alice, settings):
     from yhdyspinta.celery import app
 
     alice.email = "alice@example.fi"

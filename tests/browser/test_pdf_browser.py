@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from pdfs.models import Rendition
 from tests.agreements.signing import interface_agreement
 from tests.browser.conftest import accessibility_violations, log_in
-from tests.conftest import worker_start, worker_stop
-from tests.pdfs.test_worker import on_test_database, running, through_the_broker  # noqa: F401  fixtures
+from tests.conftest import worker_running, worker_start, worker_stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.pdftools]
 
@@ -28,15 +27,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 def test_an_official_creates_a_pdf_watches_it_being_made_and_downloads_it(
     new_page,
-    on_test_database,  # noqa: F811
-    through_the_broker,  # noqa: F811
+    worker_on_test_database,
+    through_the_broker,
     alice,
     carol,
 ):
     agreement = interface_agreement(carol)
     process = worker_start("--pool", "solo")
     try:
-        running(through_the_broker, process)
+        worker_running(through_the_broker, process)
         page = new_page("en-GB")
         page.add_init_script(CSP_WATCH)
         log_in(page, "alice")
@@ -50,7 +49,7 @@ def test_an_official_creates_a_pdf_watches_it_being_made_and_downloads_it(
         expect(status.get_by_role("progressbar", name="Making the PDF")).to_be_visible()
         expect(status).to_have_attribute("aria-busy", "true")
         download_link = status.get_by_role("link", name="Download the PDF")
-        expect(download_link).to_be_visible(timeout=30_000)  # polled every second until the worker is done
+        expect(download_link).to_be_visible(timeout=30_000)  # polled twice a second until the worker is done
         expect(status.get_by_role("progressbar")).to_have_count(0)
         expect(status).not_to_have_attribute("aria-busy", "true")
         rendition = Rendition.objects.defer("content").get(agreement=agreement)

@@ -78,7 +78,7 @@ def test_the_page_polls_a_job_until_it_is_done(agreement, alice):
     status = reverse("pdfs:status", args=[agreement.pk, rendition.pk])
     fragment = response.content.decode()
     assert rendition.status == Rendition.Status.QUEUED
-    assert f'hx-get="{status}"' in fragment and 'hx-trigger="every 1s"' in fragment and "Waiting" in fragment
+    assert f'hx-get="{status}"' in fragment and 'hx-trigger="every 500ms"' in fragment and "Waiting" in fragment
 
     services.rendition_render(rendition.pk)
 
@@ -160,7 +160,7 @@ def test_a_job_whose_message_was_lost_is_tried_again(agreement, alice, settings,
     Rendition.objects.filter(pk=rendition.pk).update(queued_at=old)
     client = client_of(alice)
     page = client.get(reverse("pdfs:status", args=[agreement.pk, rendition.pk])).content.decode()
-    assert "no worker took the job up" in page and 'hx-trigger="every 1s"' not in page and "Try again" in page
+    assert "no worker took the job up" in page and 'hx-trigger="every 500ms"' not in page and "Try again" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("pdfs:retry", args=[agreement.pk, rendition.pk]))

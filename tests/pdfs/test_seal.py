@@ -226,3 +226,14 @@ def test_with_a_timestamp_authority_the_seal_carries_its_timestamp(document, sea
     assert dump.returncode == 0
     signature = (tmp_path / "ts.pdf.sig0").read_bytes()
     assert bytes.fromhex("060b2a864886f70d010910020e") in signature  # the attribute's OID, DER
+
+
+def test_sealing_and_checking_work_where_an_event_loop_runs(document, seal_settings):
+    """As under an ASGI server, or in a test that drives a browser: pyHanko's own loop cannot start."""
+    import asyncio
+
+    async def inside_a_loop():
+        sealed = seal.seal_pdf(document, page=0, box=SEAL_BOX, reason="r", location="l")
+        return seal.validate(sealed.pdf)
+
+    assert asyncio.run(inside_a_loop()).valid

@@ -6,40 +6,14 @@ import signal
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from pdfs import services
 from pdfs.models import Rendition
 from tests.agreements.factories import start_strategic
-from tests.conftest import worker_start, worker_stop
+from tests.conftest import worker_running, worker_start, worker_stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.pdftools]
-
-
-@pytest.fixture
-def on_test_database(transactional_db, areas, monkeypatch):
-    """Worker processes read the test database, which the data below is committed to."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    monkeypatch.setenv(
-        "DATABASE_URL", f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-@pytest.fixture
-def through_the_broker(settings):
-    from yhdyspinta.celery import app
-
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-
-
-def running(app, process, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not app.control.ping(timeout=0.5):
-        assert process.poll() is None, process.stdout.read().decode()
-        assert time.monotonic() < deadline, "the worker did not start"
 
 
 def wait_for(rendition_pk: int, process, done, seconds: float = 60) -> Rendition:
@@ -58,11 +32,11 @@ def queue(agreement, user) -> int:
         return services.rendition_request(agreement=agreement, by=user).pk
 
 
-def test_a_worker_renders_a_queued_pdf(on_test_database, through_the_broker, alice):
+def test_a_worker_renders_a_queued_pdf(worker_on_test_database, through_the_broker, alice):
     agreement = start_strategic()
     process = worker_start("--pool", "solo")
     try:
-        running(through_the_broker, process)
+        worker_running(through_the_broker, process)
         pk = queue(agreement, alice)
         rendition = wait_for(pk, process, lambda r: not r.is_pending)
     finally:
@@ -75,12 +49,12 @@ def test_a_worker_renders_a_queued_pdf(on_test_database, through_the_broker, ali
 
 
 def test_a_worker_killed_in_the_middle_leaves_the_job_to_be_rendered_again_once(
-    on_test_database, through_the_broker, alice
+    worker_on_test_database, through_the_broker, alice
 ):
     agreement = start_strategic()  # 24 parties: long enough a render to be caught in the middle
     process = worker_start("--pool", "prefork", "--concurrency", "1")
     try:
-        running(through_the_broker, process)
+        worker_running(through_the_broker, process)
         for _attempt in range(3):
             pk = queue(agreement, alice)
             begun = wait_for(pk, process, lambda r: r.status != Rendition.Status.QUEUED)
