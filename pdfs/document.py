@@ -191,19 +191,21 @@ def document_context(agreement: Agreement, *, final: bool = False) -> dict:
     }
 
 
-def _html(agreement: Agreement, *, final: bool, screen: bool) -> tuple[str, dict]:
+def _html(agreement: Agreement, *, final: bool, screen: bool, back: str = "") -> tuple[str, dict]:
     """The HTML and its context, in the agreement's language."""
     with translation.override(agreement.language):
         context = document_context(agreement, final=final)
         context["screen"] = screen
+        context["back"] = back
         context["stylesheet"] = (Path(settings.BASE_DIR) / "static" / "css" / "pdf.css").resolve().as_uri()
         return render_to_string(TEMPLATE, context), context
 
 
-def document_html(agreement: Agreement, *, final: bool = False, screen: bool = False) -> str:
+def document_html(agreement: Agreement, *, final: bool = False, screen: bool = False, back: str = "") -> str:
     """The document as HTML in the agreement's language: for the PDF (``screen`` False: the style
-    sheet by file path) or for the print view (the style sheet through the static files)."""
-    return _html(agreement, final=final, screen=screen)[0]
+    sheet by file path) or for the print view (the style sheet through the static files, and a
+    header with the way ``back`` to the agreement's page)."""
+    return _html(agreement, final=final, screen=screen, back=back)[0]
 
 
 def _template_error(error: Exception) -> str:

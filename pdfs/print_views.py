@@ -3,6 +3,7 @@ through the static files (no inline styles: the page is served under the strict 
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agreements.permissions import get_agreement_for_user, get_public_agreement
@@ -15,11 +16,13 @@ from register.views import public_page
 def agreement_print(request: HttpRequest, pk: int) -> HttpResponse:
     """For anyone who may see the agreement (404 for the others)."""
     agreement = get_agreement_for_user(request.user, pk)
-    return HttpResponse(document_html(agreement, screen=True))
+    return HttpResponse(document_html(agreement, screen=True, back=reverse("agreements:detail", args=[agreement.pk])))
 
 
 @public_page
 def public_print(request: HttpRequest, pk: int) -> HttpResponse:
     """For anyone, of an agreement the public register shows (404 for any other)."""
     agreement = get_public_agreement(pk)
-    return HttpResponse(document_html(agreement, final=True, screen=True))
+    return HttpResponse(
+        document_html(agreement, final=True, screen=True, back=reverse("register:agreement", args=[agreement.pk]))
+    )

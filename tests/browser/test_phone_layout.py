@@ -29,6 +29,8 @@ NOT_PAGES = {
     "annex",
     "minutes",
     "language",
+    "download",  # a PDF, not a page
+    "signed",
 }
 # The pages issue 9 names; the walk must have reached each of them, so that it cannot pass by walking nothing.
 EXPECTED = {
@@ -120,7 +122,8 @@ def walk(page, origin: str, persona: str | None) -> tuple[list[str], set[str]]:
         if kind is None or kind in seen:
             continue
         seen.add(kind)
-        response = page.goto(url, wait_until="domcontentloaded")
+        # "load": with its style sheets, which a page without scripts (the print view) need not wait for.
+        response = page.goto(url, wait_until="load")
         where = f"{persona or 'anonymous'} {urlsplit(page.url).path}"
         if response is None or response.status >= 400:
             problems.append(f"{where}: answers {response and response.status}")

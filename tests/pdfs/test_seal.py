@@ -231,9 +231,12 @@ def test_with_a_timestamp_authority_the_seal_carries_its_timestamp(document, sea
 def test_sealing_and_checking_work_where_an_event_loop_runs(document, seal_settings):
     """As under an ASGI server, or in a test that drives a browser: pyHanko's own loop cannot start."""
     import asyncio
+    import concurrent.futures
 
     async def inside_a_loop():
         sealed = seal.seal_pdf(document, page=0, box=SEAL_BOX, reason="r", location="l")
         return seal.validate(sealed.pdf)
 
-    assert asyncio.run(inside_a_loop()).valid
+    # In a thread of its own: the test's own thread may run a loop already (the browser tests').
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().valid
