@@ -200,7 +200,7 @@ def through_the_task(agreement: Agreement, user: User) -> Rendition:
 
 def render_times(agreement: Agreement, user: User, rounds: int) -> dict:
     html = document.document_html(agreement)
-    attachment = (ATTACHMENT_NAME, attached_json(agreement, public=False), "bench")
+    attachment = (ATTACHMENT_NAME, attached_json(agreement), "bench")
     variants = {
         "task": lambda: through_the_task(agreement, user),
         "document.render": lambda: document.render(agreement),
@@ -208,7 +208,7 @@ def render_times(agreement: Agreement, user: User, rounds: int) -> dict:
         "WeasyPrint alone": lambda: weasyprint_alone(html, pdf_a=True),
         "WeasyPrint alone, plain PDF": lambda: weasyprint_alone(html, pdf_a=False),
         "document_html": lambda: document.document_html(agreement),
-        "attached_json": lambda: attached_json(agreement, public=False),
+        "attached_json": lambda: attached_json(agreement),
     }
     for run in variants.values():
         run()  # warm: imports, templates, fonts

@@ -29,7 +29,8 @@ from tests.pdfs.conftest import Pdf
 from tym.parts import terms_of
 from users.models import User
 
-pytestmark = pytest.mark.pdftools  # poppler, qpdf and Pango
+# One xdist worker renders the module's documents once (its fixture is module-scoped).
+pytestmark = [pytest.mark.pdftools, pytest.mark.xdist_group("pdf-document")]
 
 A4_HEIGHT = 841.89  # points
 
