@@ -26,6 +26,7 @@ class Verdict:
     seal: "SealCheck"
     message: str  # in the active language
     sha256: str = ""
+    in_register: bool = False  # whether the public register shows the agreement (signed, not yet in force: not)
 
 
 def verify(content: bytes) -> Verdict:
@@ -49,7 +50,10 @@ def verify(content: bytes) -> Verdict:
         message = _(
             "This is the genuine signed agreement “%(title)s”, edition %(edition)s, sealed on %(when)s (Helsinki time)."
         ) % {"title": agreement.title, "edition": edition, "when": _when(sealed_at)}
-        return Verdict(True, rendition, agreement, edition, sealed_at, seal, message, sha256)
+        from agreements.permissions import public_agreements
+
+        shown = public_agreements().filter(pk=agreement.pk).exists()
+        return Verdict(True, rendition, agreement, edition, sealed_at, seal, message, sha256, in_register=shown)
     return Verdict(False, rendition, None, None, None, seal, _not_genuine(rendition, seal), sha256)
 
 

@@ -100,6 +100,8 @@ def test_the_register_offers_the_sealed_pdf_and_the_verification_page_recognises
 
     genuine = anonymous.post(reverse("pdfs:verify"), {"file": SimpleUploadedFile("s.pdf", content)})
     assert "This is the genuine signed agreement" in genuine.content.decode()
+    # In force, so in the register: the verdict links to its page there.
+    assert reverse("register:agreement", args=[signed.pk]) in genuine.content.decode()
     forged = anonymous.post(reverse("pdfs:verify"), {"file": SimpleUploadedFile("s.pdf", changed_byte(content))})
     assert "This is not the genuine signed agreement" in forged.content.decode()
     assert Rendition.objects.count() == 1
@@ -188,3 +190,26 @@ def test_where_the_seal_certificate_is_not_readable_nothing_is_said_about_the_fi
 
     text = page.content.decode()
     assert "Not checked" in text and "cannot check seals now" in text and "not the genuine" not in text
+
+
+def test_a_genuine_agreement_not_yet_in_force_is_named_without_a_link_to_the_register(
+    carol, seal_settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    start = timezone.localdate() + datetime.timedelta(days=30)  # signed before its start date
+    agreement = sign_all(
+        to_signing(interface_agreement(carol, valid_from=start), carol), carol, django_capture_on_commit_callbacks
+    )
+    assert agreement.status == Agreement.Status.SIGNED
+    content = bytes(Rendition.objects.get(agreement=agreement, purpose=Rendition.Purpose.FINAL).content)
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("pdfs:verify"), {"file": SimpleUploadedFile("s.pdf", content)}
+    )
+
+    text = page.content.decode()
+    assert "This is the genuine signed agreement" in text and agreement.title in text
+    assert reverse("register:agreement", args=[agreement.pk]) not in text
