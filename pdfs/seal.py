@@ -238,11 +238,6 @@ def _subject(cert: asn1_x509.Certificate) -> str:
     return native.get("organization_name") or native.get("common_name") or cert.subject.human_friendly
 
 
-def configured_certificate() -> x509.Certificate:
-    """The configured seal certificate; ``SealError`` when there is none or it is unreadable."""
-    return _load_certificate()
-
-
 # --- the stamp's font
 
 
